@@ -1,0 +1,16 @@
+"""The single router of the headless API."""
+
+from wagtail.api.v2.router import WagtailAPIRouter
+
+from cms.api.views import (
+    ContentPagesAPIViewSet,
+    CreditedDocumentsAPIViewSet,
+    CreditedImagesAPIViewSet,
+    PagePreviewAPIViewSet,
+)
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", ContentPagesAPIViewSet)
+api_router.register_endpoint("images", CreditedImagesAPIViewSet)
+api_router.register_endpoint("documents", CreditedDocumentsAPIViewSet)
+api_router.register_endpoint("page_preview", PagePreviewAPIViewSet)

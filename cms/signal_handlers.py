@@ -1,0 +1,41 @@
+"""Signal handlers: invalidate the API cache and queue publish webhooks. Nothing more."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published, page_unpublished
+
+from cms.api.caching import content_changed
+
+
+def _content_changed(**kwargs):
+    content_changed()
+
+
+def _page_published(sender, instance, **kwargs):
+    from cms.models import WebhookEvent
+    from cms.services.webhooks import webhook_deliveries_create
+
+    content_changed()
+    webhook_deliveries_create(event=WebhookEvent.PAGE_PUBLISHED, page=instance)
+
+
+def _page_unpublished(sender, instance, **kwargs):
+    from cms.models import WebhookEvent
+    from cms.services.webhooks import webhook_deliveries_create
+
+    content_changed()
+    webhook_deliveries_create(event=WebhookEvent.PAGE_UNPUBLISHED, page=instance)
+
+
+def register_signal_handlers():
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import Page
+
+    from cms.models import PartnerOrganisation, Topic
+
+    page_published.connect(_page_published, dispatch_uid="cms_page_published")
+    page_unpublished.connect(_page_unpublished, dispatch_uid="cms_page_unpublished")
+    post_delete.connect(_content_changed, sender=Page, dispatch_uid="cms_page_deleted")
+    for model in (Topic, PartnerOrganisation, get_image_model(), get_document_model()):
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"cms_changed_{model._meta.label}")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"cms_deleted_{model._meta.label}")

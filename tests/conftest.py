@@ -1,0 +1,50 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo content is the shared fixture: every test starts with it and rolls back its own changes."""
+    from cms.services.demo import demo_content_load
+
+    with django_db_blocker.unblock():
+        demo_content_load()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def german():
+    from wagtail.models import Locale
+
+    return Locale.objects.get(language_code="de")
+
+
+@pytest.fixture
+def english():
+    from wagtail.models import Locale
+
+    return Locale.objects.get(language_code="en")
+
+
+@pytest.fixture
+def news_index(german):
+    from cms.models import NewsIndexPage
+
+    return NewsIndexPage.objects.get(locale=german)
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("root-admin", "root@example.org", "pw-for-tests-only")
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
