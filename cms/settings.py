@@ -182,6 +182,11 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_BACKEND = env.str("MEDIA_BACKEND", default="local")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Personal data (contact imports, exports): never served, never in the public bucket.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
+    },
     "staticfiles": {
         # The manifest needs collectstatic first; tests and DEBUG go without it.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -201,6 +206,18 @@ if MEDIA_BACKEND == "s3":
             "file_overwrite": False,
         },
     }
+    if env.str("AWS_PRIVATE_BUCKET_NAME", default=""):
+        STORAGES["private"] = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env.str("AWS_PRIVATE_BUCKET_NAME"),
+                "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+                "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
 elif MEDIA_BACKEND != "local":
     raise ImproperlyConfigured(f"MEDIA_BACKEND must be 'local' or 's3', not {MEDIA_BACKEND!r}.")
 WHITENOISE_MAX_AGE = 3600

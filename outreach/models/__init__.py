@@ -1,0 +1,24 @@
+"""People, organisations, lists, segments and consent: the audience side of outreach.
+
+Public names are re-exported here. Submodules depend on each other in one
+direction: contacts, then audiences, privacy, activity and imports.
+"""
+
+from outreach.models.activity import ActivityEvent, FollowUp
+from outreach.models.audiences import ContactList, ListMembership, Segment
+from outreach.models.contacts import (
+    Contact,
+    JournalistProfile,
+    Language,
+    Organisation,
+    OrganisationKind,
+    ProtagonistProfile,
+)
+from outreach.models.imports import ContactImport
+from outreach.models.privacy import ExportLog, SuppressionEntry, email_hash
+
+__all__ = [
+    "ActivityEvent", "Contact", "ContactImport", "ContactList", "ExportLog", "FollowUp", "JournalistProfile",
+    "Language", "ListMembership", "Organisation", "OrganisationKind", "ProtagonistProfile", "Segment",
+    "SuppressionEntry", "email_hash",
+]
