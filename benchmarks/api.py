@@ -66,6 +66,7 @@ class ScenarioResult:
     p99_ms: float
     errors: int
     x_cache: dict = field(default_factory=dict)
+    error_kinds: dict = field(default_factory=dict)  # HTTP status or exception name -> count
     samples: list[float] = field(default_factory=list, repr=False)
     duration: float = 0.0
 
@@ -95,6 +96,7 @@ def run_load(*, port: int, path: str, concurrency: int, duration: float, warmup:
     def worker():
         samples: list[float] = []
         errors = 0
+        error_kinds: dict[str, int] = {}
         x_cache: dict[str, int] = {}
         connection = http.client.HTTPConnection(host, port, timeout=10)
         start_barrier.wait()
@@ -110,8 +112,9 @@ def run_load(*, port: int, path: str, concurrency: int, duration: float, warmup:
                     response.read()
                     ok = response.status == expected_status
                     cache_state = response.getheader("X-Cache")
-                except (OSError, http.client.HTTPException):
-                    ok, cache_state = False, None
+                    outcome = str(response.status)
+                except (OSError, http.client.HTTPException) as e:
+                    ok, cache_state, outcome = False, None, type(e).__name__
                     connection.close()
                 finished = time.perf_counter()
                 if started < measure_from or finished > stop_at:
@@ -119,11 +122,12 @@ def run_load(*, port: int, path: str, concurrency: int, duration: float, warmup:
                 samples.append(finished - started)
                 if not ok:
                     errors += 1
+                    error_kinds[outcome] = error_kinds.get(outcome, 0) + 1
                 if cache_state:
                     x_cache[cache_state] = x_cache.get(cache_state, 0) + 1
         finally:
             connection.close()
-            per_thread.append({"samples": samples, "errors": errors, "x_cache": x_cache})
+            per_thread.append({"samples": samples, "errors": errors, "error_kinds": error_kinds, "x_cache": x_cache})
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
     for thread in threads:
@@ -137,9 +141,12 @@ def run_load(*, port: int, path: str, concurrency: int, duration: float, warmup:
 
     samples = sorted(s for result in per_thread for s in result["samples"])
     x_cache: dict[str, int] = {}
+    error_kinds: dict[str, int] = {}
     for result in per_thread:
         for state, count in result["x_cache"].items():
             x_cache[state] = x_cache.get(state, 0) + count
+        for kind, count in result["error_kinds"].items():
+            error_kinds[kind] = error_kinds.get(kind, 0) + count
     return ScenarioResult(
         requests=len(samples),
         rps=len(samples) / duration,
@@ -147,6 +154,7 @@ def run_load(*, port: int, path: str, concurrency: int, duration: float, warmup:
         p99_ms=percentile(samples, 0.99) * 1000,
         errors=sum(result["errors"] for result in per_thread),
         x_cache=x_cache,
+        error_kinds=error_kinds,
         samples=samples,
         duration=duration,
     )
@@ -160,7 +168,12 @@ def merge_results(results: list[ScenarioResult]) -> ScenarioResult:
     for result in results:
         for state, count in result.x_cache.items():
             x_cache[state] = x_cache.get(state, 0) + count
+    error_kinds: dict[str, int] = {}
+    for result in results:
+        for kind, count in result.error_kinds.items():
+            error_kinds[kind] = error_kinds.get(kind, 0) + count
     return ScenarioResult(
+        error_kinds=error_kinds,
         requests=len(samples),
         rps=len(samples) / duration if duration else 0.0,
         p50_ms=percentile(samples, 0.50) * 1000,
@@ -424,6 +437,10 @@ def benchmark(arguments) -> dict:
                 concurrency=1 if name.endswith("_serial") else arguments.concurrency,
             )
             logger.info("%-16s %s x-cache=%s", name, results[name].summary(), results[name].x_cache)
+            if results[name].errors:
+                status, _headers, body = http_get(server.port, path)
+                logger.warning("%s: errors %s; one more request answered %s: %r\n%s", name, results[name].error_kinds,
+                               status, body[:300], server.log_tail(15))
         database_version = database.server_version()
 
     static_runs = [results.pop("static"), results.pop("static_again")]
@@ -452,6 +469,7 @@ def benchmark(arguments) -> dict:
         },
         "targets_met": met,
         "x_cache": {name: result.x_cache for name, result in results.items() if name != "static"},
+        "error_kinds": {name: result.error_kinds for name, result in results.items() if result.errors},
         "paths": {"list": LIST_PATH, "detail": detail_path, "static": static_path},
         "headers": {
             "static_cache_control": static_headers.get("cache-control"),
