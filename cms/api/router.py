@@ -2,6 +2,7 @@
 
 from wagtail.api.v2.router import WagtailAPIRouter
 
+from cms.api.schema import document_api
 from cms.api.views import (
     ContentPagesAPIViewSet,
     CreditedDocumentsAPIViewSet,
@@ -14,3 +15,4 @@ api_router.register_endpoint("pages", ContentPagesAPIViewSet)
 api_router.register_endpoint("images", CreditedImagesAPIViewSet)
 api_router.register_endpoint("documents", CreditedDocumentsAPIViewSet)
 api_router.register_endpoint("page_preview", PagePreviewAPIViewSet)
+document_api(api_router)

@@ -7,12 +7,14 @@ The translations are looked up once per request and model, which keeps the
 number of queries of a listing independent of its length.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from wagtail.models import Page
 
 from cms.richtext import rich_text_to_api_html
 
 
+@extend_schema_field({"type": "string", "format": "html", "description": "Sanitised HTML"})
 class RichTextAPIField(serializers.Field):
     """A RichTextField as sanitised HTML with resolved internal links."""
 
@@ -54,6 +56,16 @@ def localize_items(items, *, locale_id, request) -> list[dict]:
     return described
 
 
+class LinkedItemSerializer(serializers.Serializer):
+    """How a linked region, initiative (title) or topic (name) is shown; for the OpenAPI schema."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField(required=False, help_text="Pages (regions, initiatives)")
+    name = serializers.CharField(required=False, help_text="Snippets (topics)")
+    slug = serializers.CharField()
+
+
+@extend_schema_field(LinkedItemSerializer(many=True))
 class LocalizedRelationField(serializers.Field):
     """A many-to-many link to translatable objects, shown in the owner's locale."""
 
@@ -84,6 +96,18 @@ class PartnerSerializer(serializers.Serializer):
     website = serializers.URLField()
 
 
+class DialogueSerializer(serializers.Serializer):
+    """An event held in a region; for the OpenAPI schema."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    kind = serializers.CharField()
+    start_at = serializers.DateTimeField()
+    place = serializers.CharField()
+
+
+@extend_schema_field(DialogueSerializer(many=True))
 class RegionDialoguesField(serializers.Field):
     """Events held in a region, in the region page's locale (detail view only)."""
 

@@ -5,38 +5,68 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext as _
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from wagtail.api.v2.filters import (
     AncestorOfFilter,
     ChildOfFilter,
     DescendantOfFilter,
-    FieldsFilter,
     OrderingFilter,
-    SearchFilter,
     TranslationOfFilter,
 )
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.pagination import WagtailPagination
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images import get_image_model
 from wagtail.images.api.v2.views import ImagesAPIViewSet
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
-from cms.api.filters import InitiativeFilter, RegionFilter, StrictLocaleFilter, TopicFilter
+from cms.api.filters import (
+    InitiativeFilter,
+    RegionFilter,
+    StrictFieldsFilter,
+    StrictLocaleFilter,
+    StrictSearchFilter,
+    TopicFilter,
+)
 
 # Renditions named in the models' api_fields; prefetching them keeps a listing
 # at a fixed number of queries however many items it has.
 LISTING_RENDITIONS = ("fill-800x450", "max-400x400", "fill-1600x600")
 PREFETCHED_IMAGE_FIELDS = ("image", "logo", "hero_image")
 PREFETCHED_RELATIONS = ("regions", "initiatives", "topics", "partners", "contacts")
+# PostgreSQL's OFFSET is a bigint; anything larger is a 500 rather than an empty page.
+MAX_OFFSET = 2**62
 
 
-class ContentPagesAPIViewSet(PagesAPIViewSet):
+class StrictPagination(WagtailPagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = request.GET.get("offset", "0")
+        if offset.isascii() and offset.isdigit() and int(offset) > MAX_OFFSET:
+            raise BadRequestError(_("offset is too large"))
+        return super().paginate_queryset(queryset, request, view)
+
+
+class PublicEndpointMixin:
+    # JSON only, whatever the Accept header says: the server-side cache keys on
+    # the URL, so a browsable-API HTML page must never be cached for JSON clients.
+    renderer_classes = [JSONRenderer]
+
+    def find_object(self, queryset, request):
+        value = request.GET.get("id")
+        if value is not None and not (value.isascii() and value.isdigit()):
+            raise BadRequestError(_("id must be a positive integer"))
+        return super().find_object(queryset, request)
+
+
+class ContentPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
     # SearchFilter must come last: it turns the queryset into search results.
     filter_backends = [
-        FieldsFilter,
+        StrictFieldsFilter,
         ChildOfFilter,
         AncestorOfFilter,
         DescendantOfFilter,
@@ -46,16 +76,34 @@ class ContentPagesAPIViewSet(PagesAPIViewSet):
         RegionFilter,
         InitiativeFilter,
         TopicFilter,
-        SearchFilter,
+        StrictSearchFilter,
     ]
+    pagination_class = StrictPagination
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(["region", "initiative", "topic"])
     listing_default_fields = PagesAPIViewSet.listing_default_fields + ["locale"]
     detail_only_fields = ["parent", "dialogues"]
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("locale")
+        # Wagtail builds the base queryset up to three times a request (queryset,
+        # tree filters, serializer context), reading every view restriction and
+        # the site's translations each time; the result cannot change in between.
+        if not hasattr(self, "_base_queryset"):
+            try:
+                self._base_queryset = super().get_base_queryset().select_related("locale")
+            except Site.DoesNotExist as e:
+                raise BadRequestError(_("No site matches '%(site)s'.") % {"site": self.request.GET["site"]}) from e
+        return self._base_queryset.all()
 
     def get_queryset(self):
+        type_ = self.request.GET.get("type")
+        if type_:
+            try:
+                page_models_from_string(type_)
+            except (LookupError, ValueError) as e:
+                raise BadRequestError(
+                    _("Unknown page type '%(type)s'. Name page types as app_label.ModelName, e.g. cms.NewsArticlePage.")
+                    % {"type": type_}
+                ) from e
         queryset = super().get_queryset()
         model = queryset.model
         if model is Page:
@@ -71,13 +119,17 @@ class ContentPagesAPIViewSet(PagesAPIViewSet):
         return queryset.select_related("locale").prefetch_related(*lookups)
 
 
-class CreditedImagesAPIViewSet(ImagesAPIViewSet):
+class CreditedImagesAPIViewSet(PublicEndpointMixin, ImagesAPIViewSet):
+    filter_backends = [StrictFieldsFilter, OrderingFilter, StrictSearchFilter]
+    pagination_class = StrictPagination
+
     def get_queryset(self):
         return super().get_queryset().prefetch_renditions("fill-400x300", "max-1200x1200", "max-2400x2400")
 
 
-class CreditedDocumentsAPIViewSet(DocumentsAPIViewSet):
-    pass
+class CreditedDocumentsAPIViewSet(PublicEndpointMixin, DocumentsAPIViewSet):
+    filter_backends = [StrictFieldsFilter, OrderingFilter, StrictSearchFilter]
+    pagination_class = StrictPagination
 
 
 class PagePreviewAPIViewSet(ContentPagesAPIViewSet):
@@ -89,15 +141,24 @@ class PagePreviewAPIViewSet(ContentPagesAPIViewSet):
 
     known_query_parameters = ContentPagesAPIViewSet.known_query_parameters.union(["content_type", "token"])
 
+    @classmethod
+    def get_urlpatterns(cls):
+        # One page per token: there is nothing to list, find or address by id.
+        return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
+
     def listing_view(self, request):
+        # Serialised like a detail view, so the preview shows every field.
+        self.action = "detail_view"
         page = self.get_object()
         serializer = self.get_serializer(page)
         return Response(serializer.data, headers={"Cache-Control": "private, no-store"})
 
-    def detail_view(self, request, pk):
-        raise Http404
-
     def get_object(self):
+        if not hasattr(self, "_preview_page"):
+            self._preview_page = self._load_preview_page()
+        return self._preview_page
+
+    def _load_preview_page(self):
         content_type_label = self.request.GET.get("content_type", "")
         token = self.request.GET.get("token", "")
         if "." not in content_type_label or not token:
