@@ -46,6 +46,7 @@ STATIC_CANDIDATES = ("rest_framework/css/default.css", "admin/css/dashboard.css"
 MIN_GERMAN_NEWS = 20
 TARGET_CACHED_RATIO = 0.5
 TARGET_UNCACHED_DETAIL_P50_MS = 30.0
+CLEANUP_ALLOWANCE_S = 15.0
 
 
 # --- Statistics and load generation (no Django; the smoke test uses these directly) ---
@@ -74,8 +75,8 @@ class ScenarioResult:
         return {
             "requests": self.requests,
             "rps": round(self.rps, 1),
-            "p50_ms": round(self.p50_ms, 2),
-            "p99_ms": round(self.p99_ms, 2),
+            "p50_ms": None if math.isnan(self.p50_ms) else round(self.p50_ms, 2),
+            "p99_ms": None if math.isnan(self.p99_ms) else round(self.p99_ms, 2),
             "errors": self.errors,
         }
 
@@ -267,7 +268,7 @@ def prepare_site(env: dict, *, news: int) -> None:
     started = time.monotonic()
     subprocess.run(
         [sys.executable, "-c", PREPARE_SCRIPT.format(news=int(news))],
-        cwd=REPO_ROOT, env=env, check=True, stdout=sys.stderr, timeout=90,
+        cwd=REPO_ROOT, env=env, check=True, stdout=sys.stderr, timeout=80,
     )
     logger.info("site prepared in %.1f s", time.monotonic() - started)
 
@@ -331,20 +332,26 @@ class Gunicorn:
         except OSError:
             return ""
 
-    def __exit__(self, *exc_info):
-        if self.process is None or self.process.poll() is not None:
-            return
-        # The arbiter and its workers share the process group we created for them.
-        for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+    def stop(self) -> None:
+        """Ask the whole process group to quit at once (SIGQUIT: no graceful drain)."""
+        if self.process is not None and self.process.poll() is None:
             try:
-                os.killpg(self.process.pid, sig)
+                os.killpg(self.process.pid, signal.SIGQUIT)
             except ProcessLookupError:
-                return
+                pass
+
+    def __exit__(self, *exc_info):
+        if self.process is None:
+            return
+        self.stop()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
             try:
-                self.process.wait(timeout=wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait(timeout=5)
         logger.info("gunicorn %s stopped", self.label)
 
 
@@ -431,7 +438,13 @@ def benchmark(arguments) -> dict:
         scenarios_plan.append(("static_again", cached, static_path))
         results: dict[str, ScenarioResult] = {}
         load_average_before = os.getloadavg()
+        skipped = []
         for name, server, path in scenarios_plan:
+            # Keep the whole run inside its budget on a slow or busy machine.
+            if time.monotonic() - run_started + arguments.warmup + arguments.duration + CLEANUP_ALLOWANCE_S > arguments.budget:
+                logger.warning("skipping %s: the %s s budget would be exceeded", name, arguments.budget)
+                skipped.append(name)
+                continue
             results[name] = run_load(
                 port=server.port, path=path, duration=arguments.duration, warmup=arguments.warmup,
                 concurrency=1 if name.endswith("_serial") else arguments.concurrency,
@@ -442,9 +455,15 @@ def benchmark(arguments) -> dict:
                 logger.warning("%s: errors %s; one more request answered %s: %r\n%s", name, results[name].error_kinds,
                                status, body[:300], server.log_tail(15))
         database_version = database.server_version()
+        # Both at once; the ExitStack then only waits for them.
+        cached.stop()
+        uncached.stop()
 
-    static_runs = [results.pop("static"), results.pop("static_again")]
+    static_runs = [results.pop(name) for name in ("static", "static_again") if name in results]
     results = {"static": merge_results(static_runs), **results}
+    missing = ScenarioResult(requests=0, rps=0.0, p50_ms=math.nan, p99_ms=math.nan, errors=0)
+    for name in ("cached_list", "cached_detail", "uncached_list", "uncached_detail"):
+        results.setdefault(name, missing)
 
     static_rps = results["static"].rps
     ratios = {
@@ -475,6 +494,7 @@ def benchmark(arguments) -> dict:
             "static_cache_control": static_headers.get("cache-control"),
             "api_cache_control": detail_headers.get("cache-control"),
         },
+        "skipped_scenarios": skipped,
         "german_news_articles": german_news,
         "database": {"engine": database.engine, "version": database_version},
         "cache_backend": urlsplit(arguments.cache_url).scheme,
@@ -503,6 +523,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
     parser.add_argument("--news", type=int, default=MIN_GERMAN_NEWS + 5,
                         help="generated German news articles on top of the demo (default 25)")
+    parser.add_argument("--budget", type=float, default=115.0,
+                        help="seconds the whole run may take; scenarios that would overrun are skipped (default 115)")
     parser.add_argument("--cache-url", default="locmemcache://dialogdesk-bench",
                         help="CACHE_URL for gunicorn (default per-process locmem). Use a throwaway Redis database only: "
                              "publishing the generated content bumps the API cache generation there.")
