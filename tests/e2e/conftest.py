@@ -1,0 +1,63 @@
+"""A real Chromium, from Debian's package (never downloaded by Playwright), driven through Playwright."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("DIALOGDESK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A headless Chromium for one test.
+
+    Playwright's sync API runs an event loop in this thread, so Django's ORM
+    (the test's own queries) would refuse to run here without
+    DJANGO_ALLOW_ASYNC_UNSAFE; monkeypatch restores it afterwards.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (Debian's package)", pytrace=False)
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let serialized rollback bring back the demo content, not only what the migrations made.
+
+    The test database is serialized when it is created, before tests/conftest.py
+    loads the demo content; restoring that snapshot over the demo content (as a
+    transactional test with serialized_rollback does at its start) collides on
+    the home page's tree path. So the snapshot is taken again here, with the demo
+    content in it. If an earlier transactional test flushed the database, the
+    migrations' snapshot is restored first and the demo loaded again.
+    """
+    from django.db import connection
+    from wagtail.models import Page
+
+    from cms.services.demo import demo_content_load
+
+    with django_db_blocker.unblock():
+        snapshot = getattr(connection, "_test_serialized_contents", None)
+        if snapshot and not Page.objects.exists():
+            connection.creation.deserialize_db_from_string(snapshot)
+        demo_content_load()
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
