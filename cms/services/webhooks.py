@@ -24,8 +24,27 @@ logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Dialogdesk-Signature"
 
 
+# How much of an error response is kept on the row; the rest is never read, so a
+# receiver answering with megabytes of garbage costs nothing.
+ERROR_BODY_LIMIT = 500
+RETRY_DELAY_CAP_SECONDS = 3600
+RETRY_JITTER = 0.2
+
+
 class WebhookDeliveryRetry(Exception):
-    """The attempt failed in a way that may succeed later (network, timeout, 5xx, 429)."""
+    """The attempt failed in a way that may succeed later (network, timeout, 5xx, 429).
+
+    `countdown` is when to try again, in seconds: the service decides it from
+    the row's attempts, so a requeued task backs off as far as the first one.
+    """
+
+    def __init__(self, message: str, *, countdown: int):
+        super().__init__(message)
+        self.countdown = countdown
+
+
+class WebhookDeliveryNotRetryable(Exception):
+    """Only a failed delivery can be retried by hand; others are still on their way."""
 
 
 def webhook_payload_for_page(*, event: str, page) -> dict:
@@ -50,15 +69,24 @@ def sign_body(*, secret: str, body: bytes) -> str:
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
-    from cms.tasks import webhook_delivery_send_task
+    """Queue one send task per delivery; never raise, never wait on a broker that is down.
 
-    for delivery_id in delivery_ids:
-        try:
-            # retry=False: a broker that is down must not hold up the editor who
-            # published; the row stays pending and webhook_deliveries_requeue picks it up.
-            webhook_delivery_send_task.apply_async((delivery_id,), retry=False)
-        except Exception:
-            logger.exception("Could not queue webhook delivery %s; it will be requeued", delivery_id)
+    This runs in on_commit after a publish, inside the editor's request. Kombu's
+    defaults retry a refused connection for seconds, per message, so the
+    connection is made once, with no retries, and the first failure stops the
+    loop: the rows stay pending and webhook_deliveries_requeue picks them up.
+    """
+    from cms.tasks import webhook_delivery_send_task as task
+
+    if not delivery_ids:
+        return
+    try:
+        with task.app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=0)
+            for delivery_id in delivery_ids:
+                task.apply_async((delivery_id,), connection=connection, retry=False)
+    except Exception:
+        logger.exception("Could not queue webhook deliveries %s; they will be requeued", delivery_ids)
 
 
 def webhook_deliveries_create(*, event: str, page) -> list[WebhookDelivery]:
@@ -89,7 +117,7 @@ def _record(delivery: WebhookDelivery, **fields) -> None:
         setattr(delivery, name, value)
 
 
-def webhook_delivery_send(*, delivery_id: int) -> WebhookDelivery:
+def webhook_delivery_send(*, delivery_id: int) -> WebhookDelivery | None:
     """Make one attempt to deliver. Safe to call again: a finished delivery is left alone.
 
     Raises WebhookDeliveryRetry when the attempt failed and attempts remain;
@@ -101,29 +129,15 @@ def webhook_delivery_send(*, delivery_id: int) -> WebhookDelivery:
         )
         if delivery is None or delivery.status in (WebhookDelivery.Status.DELIVERED, WebhookDelivery.Status.FAILED):
             return delivery
+        if not delivery.endpoint.is_active:
+            # Staff switch an endpoint off to stop it being called; that includes retries already queued.
+            _record(delivery, status=WebhookDelivery.Status.FAILED, last_error="The endpoint was deactivated.")
+            return delivery
         attempts = delivery.attempts + 1
+        # Counted before the request: a worker that dies mid-request still used up an attempt.
         _record(delivery, attempts=attempts, last_attempt_at=timezone.now())
 
-    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "Dialogdesk-Webhooks/1.0",
-        "X-Dialogdesk-Event": delivery.event,
-        "X-Dialogdesk-Delivery": str(delivery.id),
-        SIGNATURE_HEADER: sign_body(secret=delivery.endpoint.secret, body=body),
-    }
-    status_code, error = None, ""
-    try:
-        response = requests.post(
-            delivery.endpoint.url, data=body, headers=headers, allow_redirects=False,
-            timeout=(settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT),
-        )
-        status_code = response.status_code
-        if not 200 <= status_code < 300:
-            error = f"HTTP {status_code}: {response.text[:500]}"
-    except requests.RequestException as exc:
-        error = f"{type(exc).__name__}: {exc}"[:1000]
-
+    status_code, error = _post(delivery)
     if not error:
         _record(delivery, status=WebhookDelivery.Status.DELIVERED, last_status_code=status_code,
                 last_error="", delivered_at=timezone.now())
@@ -132,29 +146,82 @@ def webhook_delivery_send(*, delivery_id: int) -> WebhookDelivery:
     retryable = status_code is None or status_code >= 500 or status_code in (408, 409, 425, 429)
     if retryable and attempts < settings.WEBHOOK_MAX_ATTEMPTS:
         _record(delivery, status=WebhookDelivery.Status.RETRYING, last_status_code=status_code, last_error=error)
-        raise WebhookDeliveryRetry(error)
+        raise WebhookDeliveryRetry(error, countdown=webhook_retry_delay(attempt=attempts))
     _record(delivery, status=WebhookDelivery.Status.FAILED, last_status_code=status_code, last_error=error)
     return delivery
+
+
+def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    """POST the signed payload once. Returns (HTTP status or None, error text or "")."""
+    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Dialogdesk-Webhooks/1.0",
+        "X-Dialogdesk-Event": delivery.event,
+        "X-Dialogdesk-Delivery": str(delivery.id),
+        SIGNATURE_HEADER: sign_body(secret=delivery.endpoint.secret, body=body),
+    }
+    try:
+        # stream=True: the body is only read on failure, and then only its start.
+        with requests.post(
+            delivery.endpoint.url, data=body, headers=headers, allow_redirects=False, stream=True,
+            timeout=(settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT),
+        ) as response:
+            if 200 <= response.status_code < 300:
+                return response.status_code, ""
+            start = response.raw.read(ERROR_BODY_LIMIT, decode_content=True) or b""
+            return response.status_code, f"HTTP {response.status_code}: {start.decode(errors='replace')}"
+    except (requests.RequestException, OSError) as exc:
+        # OSError: urllib3 lets some socket errors through while reading the error body.
+        return None, f"{type(exc).__name__}: {exc}"[:1000]
 
 
 def webhook_retry_delay(*, attempt: int) -> int:
     """Exponential backoff with jitter, capped at one hour."""
     base = settings.WEBHOOK_RETRY_BASE_SECONDS * (2 ** max(attempt - 1, 0))
-    return int(min(base, 3600) * random.uniform(0.8, 1.2))
+    return int(min(base, RETRY_DELAY_CAP_SECONDS) * random.uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER))
+
+
+def _longest_retry_delay(*, attempt: int) -> timedelta:
+    base = settings.WEBHOOK_RETRY_BASE_SECONDS * (2 ** max(attempt - 1, 0))
+    return timedelta(seconds=min(base, RETRY_DELAY_CAP_SECONDS) * (1 + RETRY_JITTER))
 
 
 def webhook_deliveries_requeue(*, older_than: timedelta = timedelta(minutes=15)) -> int:
-    """Queue again deliveries whose task was lost (broker down, worker gone). Returns the count."""
-    cutoff = timezone.now() - older_than
-    stale = WebhookDelivery.objects.filter(
-        status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.RETRYING]
-    ).filter(created_at__lt=cutoff).exclude(last_attempt_at__gte=cutoff)
-    ids = list(stale.values_list("id", flat=True)[:1000])
+    """Queue again deliveries whose task was lost (broker down, worker gone). Returns the count.
+
+    A pending row is lost when nothing tried it for `older_than`. A retrying row
+    has a task waiting in the broker for up to an hour, so it only counts as
+    lost once that wait is over by `older_than`; queueing it earlier would start
+    a second chain of attempts next to the first.
+    """
+    now = timezone.now()
+    cutoff = now - older_than
+    open_rows = WebhookDelivery.objects.filter(created_at__lt=cutoff).exclude(last_attempt_at__gte=cutoff)
+    pending = open_rows.filter(status=WebhookDelivery.Status.PENDING)
+    retrying = open_rows.filter(status=WebhookDelivery.Status.RETRYING)
+    ids = list(pending.order_by("created_at").values_list("id", flat=True)[:1000])
+    ids += [
+        delivery_id
+        for delivery_id, attempts, last_attempt_at in retrying.order_by("last_attempt_at").values_list(
+            "id", "attempts", "last_attempt_at"
+        )[:1000]
+        if last_attempt_at + _longest_retry_delay(attempt=attempts) < cutoff
+    ]
     _enqueue(ids)
     return len(ids)
 
 
 def webhook_delivery_retry_now(*, delivery: WebhookDelivery) -> None:
-    """Staff asked to try a failed delivery again: it gets a fresh set of attempts."""
-    WebhookDelivery.objects.filter(id=delivery.id).update(status=WebhookDelivery.Status.PENDING, attempts=0)
+    """Staff asked to try a failed delivery again: it gets a fresh set of attempts.
+
+    Raises WebhookDeliveryNotRetryable for a delivery that has not failed: one
+    that is pending or retrying already has a task, and a delivered one is done.
+    """
+    updated = WebhookDelivery.objects.filter(id=delivery.id, status=WebhookDelivery.Status.FAILED).update(
+        status=WebhookDelivery.Status.PENDING, attempts=0
+    )
+    if not updated:
+        raise WebhookDeliveryNotRetryable(delivery.id)
+    delivery.status, delivery.attempts = WebhookDelivery.Status.PENDING, 0
     transaction.on_commit(lambda: _enqueue([delivery.id]))
