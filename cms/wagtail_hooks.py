@@ -31,6 +31,14 @@ def register_webhooks_menu_item():
     )
 
 
+@hooks.register("register_settings_menu_item")
+def register_webhook_deliveries_menu_item():
+    return AdminOnlyMenuItem(
+        _("Webhook deliveries"), reverse(webhook_delivery_viewset.get_url_name("index")), icon_name="list-ul",
+        order=901,
+    )
+
+
 @hooks.register("after_create_page")
 def grant_initiative_partners(request, page):
     from cms.models import InitiativePage
