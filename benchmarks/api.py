@@ -47,6 +47,7 @@ MIN_GERMAN_NEWS = 20
 TARGET_CACHED_RATIO = 0.5
 TARGET_UNCACHED_DETAIL_P50_MS = 30.0
 CLEANUP_ALLOWANCE_S = 15.0
+STOP_GRACE_S = 3.0  # then SIGKILL: a benchmark server has nothing to save
 
 
 # --- Statistics and load generation (no Django; the smoke test uses these directly) ---
@@ -298,6 +299,7 @@ class Gunicorn:
         self.port = free_port()
         self.log_path = log_dir / f"gunicorn-{label}.log"
         self.process: subprocess.Popen | None = None
+        self._stop_deadline: float | None = None
 
     def __enter__(self):
         command = [
@@ -334,6 +336,8 @@ class Gunicorn:
 
     def stop(self) -> None:
         """Ask the whole process group to quit at once (SIGQUIT: no graceful drain)."""
+        if self._stop_deadline is None:
+            self._stop_deadline = time.monotonic() + STOP_GRACE_S
         if self.process is not None and self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGQUIT)
@@ -345,7 +349,7 @@ class Gunicorn:
             return
         self.stop()
         try:
-            self.process.wait(timeout=5)
+            self.process.wait(timeout=max(0.1, self._stop_deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
