@@ -27,7 +27,10 @@ SIGNATURE_HEADER = "X-Dialogdesk-Signature"
 # How much of an error response is kept on the row; the rest is never read, so a
 # receiver answering with megabytes of garbage costs nothing.
 ERROR_BODY_LIMIT = 500
-RETRY_DELAY_CAP_SECONDS = 3600
+# 45 minutes, at most 54 with jitter: a retry waits in a worker's memory until
+# its ETA, and Redis hands an unacknowledged message to another worker after
+# its visibility timeout (one hour by default), which would double the attempt.
+RETRY_DELAY_CAP_SECONDS = 45 * 60
 RETRY_JITTER = 0.2
 
 
@@ -177,7 +180,7 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
 
 
 def webhook_retry_delay(*, attempt: int) -> int:
-    """Exponential backoff with jitter, capped at one hour."""
+    """Exponential backoff with jitter, capped (RETRY_DELAY_CAP_SECONDS)."""
     base = settings.WEBHOOK_RETRY_BASE_SECONDS * (2 ** max(attempt - 1, 0))
     return int(min(base, RETRY_DELAY_CAP_SECONDS) * random.uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER))
 
@@ -191,7 +194,7 @@ def webhook_deliveries_requeue(*, older_than: timedelta = timedelta(minutes=15))
     """Queue again deliveries whose task was lost (broker down, worker gone). Returns the count.
 
     A pending row is lost when nothing tried it for `older_than`. A retrying row
-    has a task waiting in the broker for up to an hour, so it only counts as
+    has a task waiting in the broker for up to the backoff cap, so it only counts as
     lost once that wait is over by `older_than`; queueing it earlier would start
     a second chain of attempts next to the first.
     """

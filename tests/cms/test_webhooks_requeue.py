@@ -59,7 +59,7 @@ def test_a_retrying_delivery_is_left_to_its_task_while_the_backoff_may_still_be_
     make_delivery, broker_queue, settings
 ):
     settings.WEBHOOK_RETRY_BASE_SECONDS = 30
-    # The 7th attempt waits up to 30 * 2**6 s (capped at an hour) plus jitter: ~38 minutes.
+    # The 7th attempt waits up to 30 * 2**6 s plus 20 % jitter: about 38 minutes.
     waiting = make_delivery(age=timedelta(hours=3), status=Status.RETRYING, attempts=7,
                             last_attempt_ago=timedelta(minutes=40))
     lost = make_delivery(age=timedelta(hours=3), status=Status.RETRYING, attempts=7,
