@@ -50,3 +50,19 @@ class ProtagonistFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory, kind="company")
     function = "Betriebsratsvorsitzende"
     kind = "works-council"
+
+
+class ContactListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.ContactList"
+
+    name = factory.Sequence(lambda n: f"Verteiler {n}")
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.FollowUp"
+
+    contact = factory.SubFactory(ContactFactory)
+    title = "Nachfassen"
+    due_on = factory.Faker("future_date")
