@@ -120,7 +120,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://dialogdesk")}
+# The API cache's content generation must be one counter for every process that
+# serves or publishes (web workers, Celery, commands): the embedded default uses
+# a file cache under var/, which all processes on this machine share; several
+# machines need CACHE_URL=redis://...
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=300)
 
 # --- Celery -------------------------------------------------------------------

@@ -17,7 +17,7 @@ from wagtail.api.v2.filters import (
     TranslationOfFilter,
 )
 from wagtail.api.v2.pagination import WagtailPagination
-from wagtail.api.v2.utils import BadRequestError, page_models_from_string
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string, parse_fields_parameter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images import get_image_model
@@ -39,6 +39,9 @@ from cms.api.filters import (
 LISTING_RENDITIONS = ("fill-800x450", "max-400x400", "fill-1600x600")
 PREFETCHED_IMAGE_FIELDS = ("image", "logo", "hero_image")
 PREFETCHED_RELATIONS = ("regions", "initiatives", "topics", "partners", "contacts")
+# Linked pages are shown as id, title and slug (cms.api.serializers.localize_items);
+# loading only these columns skips hydrating each linked page's StreamField body.
+LINKED_PAGE_COLUMNS = ("title", "slug", "live", "locale_id", "translation_key")
 # PostgreSQL's OFFSET is a bigint; anything larger is a 500 rather than an empty page.
 MAX_OFFSET = 2**62
 
@@ -115,8 +118,25 @@ class ContentPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
             for name in PREFETCHED_IMAGE_FIELDS
             if name in field_names
         ]
-        lookups += [name for name in PREFETCHED_RELATIONS if name in field_names]
+        for name in self._requested_relations(field_names):
+            target = model._meta.get_field(name).related_model
+            if issubclass(target, Page):
+                lookups.append(Prefetch(name, queryset=target.objects.only(*LINKED_PAGE_COLUMNS)))
+            else:
+                lookups.append(name)
         return queryset.select_related("locale").prefetch_related(*lookups)
+
+    def _requested_relations(self, field_names) -> list[str]:
+        """A listing shows only the relations named in ?fields= (all of them with *)."""
+        names = [name for name in PREFETCHED_RELATIONS if name in field_names]
+        if getattr(self, "action", None) != "listing_view":
+            return names
+        try:
+            parsed = parse_fields_parameter(self.request.GET.get("fields", ""))
+        except BadRequestError:
+            return names  # the serializer reports the bad parameter
+        requested = {name for name, negated, _nested in parsed if not negated}
+        return names if "*" in requested else [n for n in names if n in requested]
 
 
 class CreditedImagesAPIViewSet(PublicEndpointMixin, ImagesAPIViewSet):

@@ -100,7 +100,14 @@ def _ensure_translation(instance, locale: Locale, report: DemoSummary):
                 translation_of=segment.string, locale=locale, context=segment.context,
                 defaults={"data": english, "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
             )
-    translation.save_target(publish=True)
+    if isinstance(instance, Page):
+        # wagtail-localize publishes on commit with the page object as it was
+        # when created; inside this one long transaction that leaves the English
+        # parents' child counts stale. Publishing the revision now keeps the tree sound.
+        translation.save_target(publish=False)
+        instance.get_translation(locale).get_latest_revision().publish()
+    else:
+        translation.save_target(publish=True)
     report.translated.append(str(instance))
     return instance.get_translation(locale)
 

@@ -42,3 +42,8 @@ def test_loading_twice_changes_nothing():
              InitiativePage.objects.count())
     assert report.created == [] and report.translated == []
     assert before == after
+
+
+def test_page_tree_is_sound_after_loading(german, english):
+    for page in Page.objects.filter(depth__gt=1):
+        assert page.numchild == page.get_children().count(), page.title
