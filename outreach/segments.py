@@ -139,6 +139,8 @@ def validate_rules(rules: dict) -> None:
             if unknown:
                 raise ValidationError(_("Condition %(number)s: unknown value %(value)r.")
                                       % {"number": number, "value": unknown[0]})
+        if condition["field"] in ("outlet", "organisation", "list") and not all(str(v).isdigit() for v in values):
+            raise ValidationError(_("Condition %(number)s: choose existing entries (ids).") % {"number": number})
         if condition["field"] == "not_contacted_within_days" and not str(values[0]).isdigit():
             raise ValidationError(_("Condition %(number)s: the number of days must be a whole number.")
                                   % {"number": number})

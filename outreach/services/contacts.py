@@ -1,4 +1,4 @@
-"""Contacts and their GDPR rights: create, edit, object, erase, export what is held."""
+"""Contacts and their GDPR rights: create, edit, object, erase, Art. 14 notice (the data export is in privacy.py)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
