@@ -34,6 +34,14 @@ class ContactImport(models.Model):
     legal_basis_note = models.TextField(_("documented reason or consent proof"), blank=True)
     source = models.CharField(_("source of the data"), max_length=255, blank=True)
     tags = models.CharField(_("tags for imported contacts"), max_length=255, blank=True)
+    create_organisations = models.BooleanField(
+        _("create unknown organisations"), default=True,
+        help_text=_("Otherwise contacts whose organisation is not known yet are imported without one."),
+    )
+    # Header row as read from the file; column_mapping maps each header to a contact field (or "" to skip).
+    headers = models.JSONField(_("columns in the file"), default=list, blank=True)
+    # What the preview found (counts per effect, problems, a sample of effects); nothing is written to contacts then.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
@@ -43,7 +51,11 @@ class ContactImport(models.Model):
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
     problems = models.JSONField(_("problems"), default=list, blank=True)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # Data rows of the file whose batch has committed, saved in the same transaction as the batch:
+    # a retried task resumes here, so no batch is applied twice.
+    resume_row = models.PositiveIntegerField(_("rows committed"), default=0)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
