@@ -46,3 +46,16 @@ def grant_initiative_partners(request, page):
 
     if isinstance(page.specific, InitiativePage):
         initiative_partner_group_ensure(initiative=page.specific)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def keep_partners_in_their_section(parent_page, pages, request):
+    """Initiative partners' explorer is rooted at the tree root (they hold pages
+    under two home pages); without this they could open any section's listing."""
+    from django.core.exceptions import PermissionDenied
+
+    from cms.services.roles import page_explorable_by
+
+    if not page_explorable_by(user=request.user, page=parent_page):
+        raise PermissionDenied
+    return pages

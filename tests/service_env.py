@@ -42,6 +42,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789abcdef01234
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("DIALOGDESK_FAST_PASSWORD_HASHER", "1")
 os.environ.setdefault("CACHE_URL", "locmemcache://dialogdesk-tests")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")

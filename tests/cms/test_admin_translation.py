@@ -29,18 +29,6 @@ FIRST_EN = "More than a hundred guests discussed the future of industry."
 SECOND_DE = "Der nächste Dialog folgt im Herbst."
 
 
-@pytest.fixture(autouse=True)
-def _page_tree_counts_repaired(db):
-    """Work around a demo-content bug (reported, cms/services/demo.py is not ours).
-
-    demo_content_load() runs in one transaction and wagtail-localize publishes
-    each new translation in transaction.on_commit with the page object it held
-    when it created it; at commit those stale objects write numchild=0 onto every
-    English parent page, so the next English child would get a taken tree path.
-    """
-    Page.fix_tree()
-
-
 @pytest.fixture
 def publishing(django_capture_on_commit_callbacks):
     """wagtail-localize publishes translations on commit; a test's transaction never commits, so run them."""
