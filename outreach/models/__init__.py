@@ -15,6 +15,14 @@ from outreach.models.contacts import (
     ProtagonistProfile,
 )
 from outreach.models.imports import ContactImport
+from outreach.models.mailings import (  # noqa: F401  (re-exported)
+    Mailing,
+    MailingAttachment,
+    MailingContent,
+    Message,
+    MessageEvent,
+    SenderIdentity,
+)
 from outreach.models.privacy import ExportLog, SuppressionEntry, email_hash
 
 __all__ = [

@@ -1,0 +1,82 @@
+"""Assembling one recipient's MIME message from parts prepared once per locale."""
+
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage, MIMEPart
+from email.policy import SMTP
+from email.utils import format_datetime
+
+from django.utils import timezone
+
+from outreach.delivery import headers
+from outreach.rendering import CompiledTemplate, compile_template
+
+
+@dataclass(frozen=True)
+class LocaleParts:
+    """Everything about one locale of a mailing that is the same for every recipient."""
+
+    subject: CompiledTemplate
+    html: CompiledTemplate
+    text: CompiledTemplate
+    # MIME parts built (and base64-encoded) once, then attached to every message.
+    attachments: tuple[MIMEPart, ...] = ()
+
+
+def attachment_part(*, filename: str, content: bytes, mimetype: str) -> MIMEPart:
+    maintype, _slash, subtype = (mimetype or "application/octet-stream").partition("/")
+    part = MIMEPart(policy=SMTP)
+    part.set_content(bytes(content), maintype=maintype, subtype=subtype or "octet-stream",
+                     disposition="attachment", filename=filename)
+    return part
+
+
+def locale_parts(*, subject: str, html: str, text: str, attachments=()) -> LocaleParts:
+    return LocaleParts(
+        subject=compile_template(subject),
+        html=compile_template(html),
+        text=compile_template(text),
+        attachments=tuple(attachment_part(filename=f, content=c, mimetype=m) for f, c, m in attachments),
+    )
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One message ready for a backend."""
+
+    envelope_from: str
+    recipient: str
+    message_id: str
+    message_bytes: bytes
+
+
+def _address(name: str, email: str) -> Address:
+    local, _at, domain = email.rpartition("@")
+    return Address(display_name=name or "", username=local, domain=domain)
+
+
+def compose(
+    *, parts: LocaleParts, token: str, values: dict[str, str], html_values: dict[str, str], to_name: str,
+    to_email: str, from_name: str, from_email: str, reply_to: str = "", subject_prefix: str = "",
+) -> Envelope:
+    """Personalise and assemble. values fill the text and subject, html_values (escaped) the HTML part."""
+    message = EmailMessage(policy=SMTP)
+    message["Subject"] = subject_prefix + parts.subject.render(values)
+    message["From"] = _address(from_name, from_email)
+    message["To"] = _address(to_name, to_email)
+    if reply_to:
+        message["Reply-To"] = reply_to
+    message["Date"] = format_datetime(timezone.now())
+    message["Message-ID"] = headers.message_id(token)
+    for name, value in headers.list_unsubscribe_headers(token).items():
+        message[name] = value
+    message.set_content(parts.text.render(values))
+    message.add_alternative(parts.html.render(html_values), subtype="html")
+    if parts.attachments:
+        message.make_mixed()
+        for attachment in parts.attachments:
+            message.attach(attachment)
+    return Envelope(
+        envelope_from=headers.bounce_address(token), recipient=to_email, message_id=headers.message_id(token),
+        message_bytes=message.as_bytes(),
+    )
