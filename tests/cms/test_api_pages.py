@@ -64,7 +64,7 @@ def test_translation_of_german_page_finds_english_translation(client):
     ],
 )
 def test_invalid_query_is_a_400_with_a_message(client, params, message_part):
-    response = client.get(PAGES, params)
+    response = client.get(PAGES, params, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400, response.content[:300]
     assert response["Content-Type"] == "application/json"
     assert message_part in response.json()["message"]
@@ -162,3 +162,15 @@ def test_listing_with_fields_localises_links_per_item(client):
     names = {topic["name"] for item in data["items"] for topic in item["topics"]}
     assert "Industry dialogue" in names
     assert "Industriedialog" not in names
+
+
+@pytest.mark.parametrize("language, message", [
+    ("de", "Unbekannte Sprache „xx“. Bekannte Sprachen: de, en."),
+    ("en", "Unknown locale 'xx'. Known locales: de, en."),
+    ("", "Unbekannte Sprache „xx“. Bekannte Sprachen: de, en."),  # the site's language by default
+])
+def test_error_messages_speak_the_clients_language(client, language, message):
+    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+    response = client.get(PAGES, {"locale": "xx"}, **headers)
+    assert response.status_code == 400
+    assert response.json()["message"] == message

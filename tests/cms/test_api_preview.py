@@ -101,7 +101,7 @@ def test_expired_token_is_404(client, draft, settings):
     draft.update_page_preview(token)
     response = preview(client, token)
     assert response.status_code == 404
-    assert "expired" in response.json()["message"]
+    assert response.json()["message"] == "Dieser Vorschau-Link ist abgelaufen."
 
 
 def test_max_age_zero_expires_every_token(client, draft, settings):
