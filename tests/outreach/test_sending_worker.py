@@ -1,0 +1,126 @@
+"""mailing_send -> broker -> a real Celery worker -> aiosmtpd: every recipient exactly once.
+
+The worker runs in a thread of this process with its own database connection,
+so these tests commit for real (transactional); the flush afterwards removes
+the demo content, hence the contacts and lists made here. The broker is the
+configured one: Redis in CI, kombu's filesystem transport otherwise.
+"""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connections
+
+from cms.celery import app
+from outreach.models import Mailing, Message
+from outreach.services.mailings import mailing_pause, mailing_resume, mailing_send
+from tests.outreach.sending_fixtures import (  # noqa: F401
+    make_contacts,
+    make_mailing,
+    mail_settings,
+    sender,
+    smtp_settings,
+    smtp_sink,
+)
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("smtp_settings"),
+]
+
+
+def _close_worker_connections(**kwargs):
+    # Runs in the worker thread: a connection kept open (CONN_MAX_AGE) would
+    # keep the test database from being flushed and dropped.
+    connections.close_all()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _rollback_to_the_demo_content(django_db_setup, django_db_blocker):
+    """Let serialized_rollback restore the demo content rather than the bare migrated database
+    (the same reasoning as in tests/cms/test_webhooks_worker.py)."""
+    connection = connections["default"]
+    original = connection._test_serialized_contents
+    with django_db_blocker.unblock():
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield
+    connection._test_serialized_contents = original
+
+
+@pytest.fixture(scope="module")
+def worker():
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(app.conf.task_default_queue)  # nothing left from other tests
+    task_postrun.connect(_close_worker_connections, weak=False)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            # The filesystem transport polls once a second by default; Redis does not poll.
+            patch.setitem(app.conf.broker_transport_options, "polling_interval", 0.05)
+            with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+                yield worker
+    finally:
+        task_postrun.disconnect(_close_worker_connections)
+
+
+def wait_until(condition, *, timeout: float = 30.0, what: str = ""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"not within {timeout} s: {what}")
+
+
+def counts(mailing) -> dict[str, int]:
+    result = {}
+    for status in Message.objects.filter(mailing=mailing).values_list("status", flat=True):
+        result[status] = result.get(status, 0) + 1
+    return result
+
+
+def test_fifty_recipients_each_get_one_mail_through_the_worker(worker, sender, smtp_sink, settings):
+    settings.MAIL_BATCH_SIZE = 8
+    contacts = make_contacts(50, language="de") + make_contacts(2, prefix="grau", language="en")
+    smtp_sink.answer_451(contacts[-1].email)  # greylisted once: its batch retries and delivers it
+    mailing = make_mailing(sender=sender, contacts=contacts)
+
+    mailing_send(mailing=mailing)
+
+    wait_until(lambda: Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.SENT,
+               what=f"mailing sent; messages {counts(mailing)}")
+    assert sorted(smtp_sink.recipients()) == sorted(c.email for c in contacts)
+    assert counts(mailing) == {Message.Status.ACCEPTED: 52}
+    assert Message.objects.get(mailing=mailing, email=contacts[-1].email).attempts == 2
+
+
+def test_pause_stops_a_running_batch_and_resume_completes(worker, sender, smtp_sink, settings):
+    settings.MAIL_BATCH_SIZE = 40
+    settings.MAIL_STATUS_CHECK_EVERY = 5
+    contacts = make_contacts(30)
+    mailing = make_mailing(sender=sender, contacts=contacts)
+
+    def pause_after_the_seventh(count):
+        # The SMTP server's thread, while the worker waits for its answer to DATA.
+        if count == 7:
+            mailing_pause(mailing=Mailing.objects.get(pk=mailing.pk))
+            connections.close_all()
+
+    smtp_sink.handler.after_accept = pause_after_the_seventh
+    mailing_send(mailing=mailing)
+
+    wait_until(lambda: Message.Status.SENDING not in counts(mailing) and len(smtp_sink.received) >= 7
+               and Message.Status.QUEUED in counts(mailing), what=f"the batch stopped; messages {counts(mailing)}")
+    paused = counts(mailing)
+    assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.PAUSED
+    assert 7 <= paused[Message.Status.ACCEPTED] <= 10, paused  # stops at the next check, every 5 messages
+    assert paused[Message.Status.ACCEPTED] + paused[Message.Status.QUEUED] == 30
+    assert len(smtp_sink.received) == paused[Message.Status.ACCEPTED]
+
+    smtp_sink.handler.after_accept = None
+    mailing_resume(mailing=Mailing.objects.get(pk=mailing.pk))
+
+    wait_until(lambda: Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.SENT,
+               what=f"mailing sent after resume; messages {counts(mailing)}")
+    assert sorted(smtp_sink.recipients()) == sorted(c.email for c in contacts)
