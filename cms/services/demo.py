@@ -5,9 +5,12 @@ left as it is, so a second run changes nothing.
 """
 
 import datetime
+import os
+import secrets
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -268,3 +271,17 @@ def demo_users_ensure(*, password: str) -> list[tuple[str, str]]:
             user.groups.add(group)
         created.append((username, role))
     return created
+
+
+def demo_password() -> str:
+    """The demo logins' password: DIALOGDESK_DEMO_PASSWORD, else generated once and kept in var/."""
+    if os.environ.get("DIALOGDESK_DEMO_PASSWORD"):
+        return os.environ["DIALOGDESK_DEMO_PASSWORD"]
+    path = settings.VAR_DIR / "demo-password.txt"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(12)
+    path.write_text(password + "\n")
+    path.chmod(0o600)
+    return password

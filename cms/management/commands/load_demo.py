@@ -1,10 +1,6 @@
-import os
-import secrets
-
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from cms.services.demo import demo_content_load, demo_users_ensure
+from cms.services.demo import demo_content_load, demo_password, demo_users_ensure
 
 
 class Command(BaseCommand):
@@ -26,19 +22,6 @@ class Command(BaseCommand):
         if not report.created and not report.translated:
             self.stdout.write("Demo content is already there; nothing changed.")
         if with_users:
-            password = self._demo_password()
-            for username, role in demo_users_ensure(password=password):
+            for username, role in demo_users_ensure(password=demo_password()):
                 self.stdout.write(f"login      {username} ({role})")
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
-
-    def _demo_password(self) -> str:
-        if os.environ.get("DIALOGDESK_DEMO_PASSWORD"):
-            return os.environ["DIALOGDESK_DEMO_PASSWORD"]
-        path = settings.VAR_DIR / "demo-password.txt"
-        if path.exists():
-            return path.read_text().strip()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        password = secrets.token_urlsafe(12)
-        path.write_text(password + "\n")
-        path.chmod(0o600)
-        return password

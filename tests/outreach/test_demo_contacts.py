@@ -1,0 +1,29 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from outreach.models import Contact, ContactList, Segment
+from outreach.services.audiences import segment_count
+from outreach.services.demo import demo_contacts_load, demo_press_officer_ensure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_contacts_are_loaded_once_and_the_segment_finds_the_right_journalists():
+    first = demo_contacts_load()
+    assert first.created
+    counts = (Contact.objects.count(), ContactList.objects.count(), Segment.objects.count())
+    assert demo_contacts_load().created == []
+    assert (Contact.objects.count(), ContactList.objects.count(), Segment.objects.count()) == counts
+
+    segment = Segment.objects.get(name="Industrie-Presse Thüringen und Baden-Württemberg")
+    # German journalists with the Industriedialog beat in Thüringen or Baden-Württemberg;
+    # the English-speaking correspondent is left out by the language condition.
+    assert segment_count(segment=segment) == 3
+    assert ContactList.objects.get(name="Presseverteiler Industriedialog").memberships.count() == 5
+
+
+def test_press_officer_login_is_in_the_press_office():
+    demo_press_officer_ensure(password="pw-for-tests-only")
+    user = get_user_model().objects.get(username="presse")
+    assert user.groups.filter(name="Press office").exists()
+    assert user.has_perm("outreach.view_contact")
