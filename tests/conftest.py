@@ -54,3 +54,30 @@ def superuser(django_user_model):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(scope="module")
+def celery_worker_thread():
+    """A real Celery worker, in a thread, on the configured broker (Redis in CI, else the filesystem).
+
+    Use it from transactional tests: the worker sees only committed rows.
+    """
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    from cms.celery import app
+
+    def close_connections(**kwargs):
+        # The worker thread's connection would outlive the test and block the test database's flush.
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            # The filesystem transport polls once a second by default; Redis does not poll.
+            patch.setitem(app.conf.broker_transport_options, "polling_interval", 0.05)
+            with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+                yield worker
+    finally:
+        task_postrun.disconnect(close_connections)

@@ -1,0 +1,81 @@
+"""A press officer imports a German Excel CSV in a real browser; a real Celery worker runs the import."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from outreach.models import Contact, ContactImport
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+USERNAME = "presse-e2e"
+PASSWORD = "e2e-only-Passwort-2"
+# As German Excel saves it: semicolons, Windows-1252, umlauts.
+CSV = (
+    "E-Mail;Anrede;Vorname;Nachname;Firma\r\n"
+    "jana.mueller@example.org;Frau;Jana;Müller;Thüringer Allgemeine\r\n"
+    "keine-adresse;Herr;Kai;Kaputt;Niemand GmbH\r\n"
+    "peter.schaefer@example.org;Herr;Peter;Schäfer;Stuttgarter Zeitung\r\n"
+).encode("cp1252")
+
+
+@pytest.fixture
+def press_officer(django_user_model):
+    from cms.services.demo import demo_content_load
+    from outreach.services.roles import press_office_group_ensure
+
+    demo_content_load()
+    user = django_user_model.objects.create_user(USERNAME, "presse-e2e@example.org", PASSWORD)
+    user.groups.add(press_office_group_ensure())
+    return user
+
+
+def test_press_officer_imports_contacts_and_watches_the_progress(
+    browser, live_server, press_officer, celery_worker_thread, tmp_path
+):
+    csv_file = tmp_path / "presseverteiler.csv"
+    csv_file.write_bytes(CSV)
+    page = browser.new_page(locale="de-DE", viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+
+    page.goto(f"{live_server.url}{reverse('wagtailadmin_login')}")
+    page.fill("#id_username", USERNAME)
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"{live_server.url}{reverse('wagtailadmin_home')}")
+
+    page.goto(f"{live_server.url}{reverse('contact_imports:add')}")
+    page.set_input_files("#id_file", str(csv_file))
+    page.fill("#id_source", "Presseverteiler der Messe 2026")
+    page.locator("main form button[type=submit]").click()
+
+    # The preview shows the effect before anything is written.
+    page.locator("[data-count=new]").wait_for()
+    assert page.locator("[data-count=new]").inner_text() == "2"
+    assert page.locator("[data-count=rejected]").inner_text() == "1"
+    assert "keine-adresse" in page.locator("[data-import-problems]").inner_text()
+    assert not Contact.objects.filter(email="jana.mueller@example.org").exists()
+    page.screenshot(path="/tmp/e2e-import-preview.png")
+
+    page.locator("button[value=start]").click()
+    page.locator("[data-import-progress]").wait_for()
+    contact_import = ContactImport.objects.get()
+    deadline = time.monotonic() + 30
+    while contact_import.status != ContactImport.Status.DONE and time.monotonic() < deadline:
+        time.sleep(0.2)
+        contact_import.refresh_from_db()
+    assert contact_import.status == ContactImport.Status.DONE, contact_import.error
+    # The page polls and shows the result without a manual reload.
+    page.wait_for_function("() => document.querySelector('[data-import-progress]').value === 100")
+    # Once finished the page reloads itself to show the problems table.
+    page.locator("main table").last.wait_for()
+    page.wait_for_load_state("load")
+    assert "keine-adresse" in page.locator("main").inner_text()
+    page.screenshot(path="/tmp/e2e-import-done.png")
+
+    jana = Contact.objects.get(email="jana.mueller@example.org")
+    assert (jana.first_name, jana.last_name, jana.organisation.name) == ("Jana", "Müller", "Thüringer Allgemeine")
+    assert jana.source == "Presseverteiler der Messe 2026"
+    assert Contact.objects.filter(email="peter.schaefer@example.org", last_name="Schäfer").exists()
+    assert (contact_import.created_count, contact_import.rejected_count) == (2, 1)
