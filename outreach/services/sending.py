@@ -22,11 +22,18 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from outreach.delivery import PermanentDeliveryError, TransientDeliveryError, delivery_backend
-from outreach.delivery import headers
+from outreach.delivery import PermanentDeliveryError, TransientDeliveryError, delivery_backend, headers
 from outreach.delivery.compose import LocaleParts, compose, locale_parts
-from outreach.models import ActivityEvent, Contact, Mailing, MailingAttachment, Message, MessageEvent, SuppressionEntry
-from outreach.models import email_hash
+from outreach.models import (
+    ActivityEvent,
+    Contact,
+    Mailing,
+    MailingAttachment,
+    Message,
+    MessageEvent,
+    SuppressionEntry,
+    email_hash,
+)
 from outreach.rendering import salutation
 from outreach.services.activity import activity_record_many
 
@@ -167,10 +174,10 @@ def _drop_suppressed(messages: list[Message], *, worker_task_id: str, result: Ba
     """Someone may have unsubscribed or been erased since the freeze; their messages are cancelled, not sent."""
     hashes = {email_hash(m.email): m for m in messages}
     suppressed = set(SuppressionEntry.objects.filter(email_hash__in=hashes).values_list("email_hash", flat=True))
-    gone = [m.id for h, m in hashes.items() if h in suppressed] + [m.id for m in messages if m.contact_id is None]
+    gone = {m.id for h, m in hashes.items() if h in suppressed} | {m.id for m in messages if m.contact_id is None}
     if gone:
         result.cancelled += _release(gone, worker_task_id=worker_task_id, status=MessageStatus.CANCELLED)
-    return [m for m in messages if m.id not in set(gone)]
+    return [m for m in messages if m.id not in gone]
 
 
 def _current_status(mailing_id: int) -> str:

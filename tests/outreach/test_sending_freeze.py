@@ -16,7 +16,7 @@ from outreach.services.mailings import (
     mailings_start_due,
 )
 from outreach.services.sending import mailing_dispatch, message_batch_send
-from tests.outreach.sending_fixtures import make_contacts, make_mailing, mail_settings, sender  # noqa: F401
+from tests.outreach.sending_fixtures import mail_settings, make_contacts, make_mailing, sender  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_settings")]
 

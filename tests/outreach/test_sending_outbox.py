@@ -11,9 +11,9 @@ from outreach.services.mailings import mailing_send
 from outreach.services.sending import mailing_test_send, message_batch_send
 from tests.outreach.sending_fixtures import (  # noqa: F401
     MAIL_DOMAIN,
+    mail_settings,
     make_contacts,
     make_mailing,
-    mail_settings,
     sender,
     smtp_settings,
     smtp_sink,

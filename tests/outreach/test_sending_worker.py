@@ -17,9 +17,9 @@ from cms.celery import app
 from outreach.models import Mailing, Message
 from outreach.services.mailings import mailing_pause, mailing_resume, mailing_send
 from tests.outreach.sending_fixtures import (  # noqa: F401
+    mail_settings,
     make_contacts,
     make_mailing,
-    mail_settings,
     sender,
     smtp_settings,
     smtp_sink,
