@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from benchmarks.api import merge_results, percentile, run_load
+from benchmarks.loadgen import merge_results, percentile, run_load
 
 
 class _OkHandler(http.server.BaseHTTPRequestHandler):
