@@ -152,6 +152,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+# An import of 100,000 rows takes minutes; past the soft limit it would only resume, with churn.
+CELERY_TASK_ANNOTATIONS = {"outreach.tasks.contact_import_run_task": {"soft_time_limit": 1800, "time_limit": 1900}}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # A broker host that does not answer must not hold an editor's publish for long;
@@ -163,6 +165,31 @@ WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=3.0)
 WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+
+# --- Outgoing mail (outreach delivery engine) ---------------------------------------
+MAIL_BACKEND = env.str("MAIL_BACKEND", default="outbox")  # outbox | smtp (ses comes later)
+MAIL_DOMAIN = env.str("MAIL_DOMAIN", default="localhost")  # Message-ID, bounces+/reply+/unsubscribe+ addresses
+MAIL_OUTBOX_DIR = env.str("MAIL_OUTBOX_DIR", default=str(VAR_DIR / "outbox"))
+MAIL_SMTP_HOST = env.str("MAIL_SMTP_HOST", default="127.0.0.1")
+MAIL_SMTP_PORT = env.int("MAIL_SMTP_PORT", default=25)
+MAIL_SMTP_USER = env.str("MAIL_SMTP_USER", default="")
+MAIL_SMTP_PASSWORD = env.str("MAIL_SMTP_PASSWORD", default="")
+MAIL_SMTP_STARTTLS = env.bool("MAIL_SMTP_STARTTLS", default=False)
+MAIL_SMTP_TIMEOUT = env.float("MAIL_SMTP_TIMEOUT", default=30.0)
+MAIL_DKIM_PRIVATE_KEY = env.str("MAIL_DKIM_PRIVATE_KEY", default="", multiline=True)
+MAIL_DKIM_SELECTOR = env.str("MAIL_DKIM_SELECTOR", default="")
+MAIL_DKIM_DOMAIN = env.str("MAIL_DKIM_DOMAIN", default="")
+MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=200)
+MAIL_STATUS_CHECK_EVERY = env.int("MAIL_STATUS_CHECK_EVERY", default=25)
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=5)
+MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
+if MAIL_BACKEND not in ("outbox", "smtp"):
+    raise ImproperlyConfigured(f"MAIL_BACKEND must be 'outbox' or 'smtp', not {MAIL_BACKEND!r}.")
+if not DEBUG and MAIL_BACKEND == "smtp" and MAIL_DOMAIN == "localhost":
+    raise ImproperlyConfigured("MAIL_DOMAIN must name the sending domain when MAIL_BACKEND=smtp and DEBUG is off.")
+
+# --- Contact imports ------------------------------------------------------------------
+CONTACT_IMPORT_MAX_BYTES = env.int("CONTACT_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- Auth -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -292,4 +319,5 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") 
 
 CELERY_BEAT_SCHEDULE = {
     "webhook-deliveries-requeue": {"task": "cms.tasks.webhook_deliveries_requeue_task", "schedule": 300.0},
+    "mailings-start-due": {"task": "outreach.tasks.mailings_start_due_task", "schedule": 60.0},
 }

@@ -1,7 +1,7 @@
 """People, organisations, lists, segments and consent: the audience side of outreach.
 
 Public names are re-exported here. Submodules depend on each other in one
-direction: contacts, then audiences, privacy, activity and imports.
+direction: contacts, then audiences, privacy, activity, imports and mailings.
 """
 
 from outreach.models.activity import ActivityEvent, FollowUp
@@ -15,7 +15,7 @@ from outreach.models.contacts import (
     ProtagonistProfile,
 )
 from outreach.models.imports import ContactImport
-from outreach.models.mailings import (  # noqa: F401  (re-exported)
+from outreach.models.mailings import (
     Mailing,
     MailingAttachment,
     MailingContent,
@@ -27,6 +27,7 @@ from outreach.models.privacy import ExportLog, SuppressionEntry, email_hash
 
 __all__ = [
     "ActivityEvent", "Contact", "ContactImport", "ContactList", "ExportLog", "FollowUp", "JournalistProfile",
-    "Language", "ListMembership", "Organisation", "OrganisationKind", "ProtagonistProfile", "Segment",
-    "SuppressionEntry", "email_hash",
+    "Language", "ListMembership", "Mailing", "MailingAttachment", "MailingContent", "Message", "MessageEvent",
+    "Organisation", "OrganisationKind", "ProtagonistProfile", "Segment", "SenderIdentity", "SuppressionEntry",
+    "email_hash",
 ]
