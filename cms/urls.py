@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("feeds/events.ics", upcoming_events_ical, name="events-ical"),
+    path("o/", include("outreach.urls")),
 ]
 
 if settings.MEDIA_BACKEND == "local":
