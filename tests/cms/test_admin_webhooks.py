@@ -115,7 +115,7 @@ def test_the_delivery_log_shows_status_attempts_and_the_last_error(admin_client,
     assert response.status_code == 200
     endpoint, status, attempts, status_code, error = cells_of_first_row(response)[1:6]
     assert endpoint == "Frontend (https://frontend.example.org/hooks)"
-    assert (status, attempts, status_code, error) == ('<span class="w-status"> Failed </span>', "8", "503",
+    assert (status, attempts, status_code, error) == ('<span class="w-status"> Fehlgeschlagen </span>', "8", "503",
                                                       "HTTP 503: maintenance")
 
 
@@ -138,7 +138,7 @@ def test_the_inspect_view_shows_the_payload(admin_client, make_delivery):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<pre>" in html and "&quot;title&quot;: &quot;Industriedialog Krefeld&quot;" in html
-    assert "Retry now" not in html  # only failed deliveries
+    assert "Jetzt erneut versuchen" not in html  # only failed deliveries (the admin speaks German)
 
 
 def test_deliveries_are_not_added_edited_or_deleted_in_the_admin(admin_client, make_delivery):
@@ -157,14 +157,14 @@ def test_retry_now_queues_a_failed_delivery_again(superuser, make_delivery, brok
     client = Client(enforce_csrf_checks=True)
     client.force_login(superuser)
     inspect = client.get(deliveries_url("inspect", delivery.pk))
-    assert "Retry now" in inspect.content.decode()
+    assert "Jetzt erneut versuchen" in inspect.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(deliveries_url("retry", delivery.pk),
                                {"csrfmiddlewaretoken": csrf_token_in(inspect)}, follow=True)
 
     assert response.redirect_chain[-1][0] == deliveries_url("inspect", delivery.pk)
-    assert "queued again" in response.content.decode()
+    assert "erneut eingereiht" in response.content.decode()
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Status.PENDING, 0)
     assert broker_queue.take() == [(SEND_TASK, (delivery.id,))]
@@ -195,7 +195,7 @@ def test_retry_now_leaves_a_delivery_that_has_not_failed_alone(admin_client, mak
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(deliveries_url("retry", delivery.pk), follow=True)
 
-    assert "Only a failed delivery can be retried" in response.content.decode()
+    assert "Nur eine fehlgeschlagene Zustellung kann wiederholt werden" in response.content.decode()
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Status.DELIVERED, 1)
     assert broker_queue.take() == []
@@ -222,5 +222,5 @@ def test_editors_cannot_see_or_change_webhooks(editor_client, make_delivery, bro
 
 
 def test_only_superusers_see_the_webhook_menu_items(admin_client, editor_client):
-    assert "Webhook deliveries" in admin_client.get(reverse("wagtailadmin_home")).content.decode()
-    assert "Webhook deliveries" not in editor_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Webhook-Zustellungen" in admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Webhook-Zustellungen" not in editor_client.get(reverse("wagtailadmin_home")).content.decode()
