@@ -6,6 +6,7 @@ from outreach.viewsets.audiences import ContactListViewSet, SegmentViewSet
 from outreach.viewsets.bulk_actions import CONTACT_BULK_ACTIONS
 from outreach.viewsets.contacts import ContactViewSet, OrganisationViewSet
 from outreach.viewsets.imports import ContactImportViewSet
+from outreach.viewsets.mailings import MailingViewSet, SenderIdentityViewSet
 from outreach.viewsets.privacy import ExportLogViewSet, SuppressionEntryViewSet
 from outreach.viewsets.profiles import FollowUpViewSet, JournalistProfileViewSet, ProtagonistProfileViewSet
 
@@ -24,6 +25,8 @@ segment_viewset = _viewset(SegmentViewSet, "segments")
 suppression_viewset = _viewset(SuppressionEntryViewSet, "suppression")
 export_log_viewset = _viewset(ExportLogViewSet, "export-log")
 import_viewset = ContactImportViewSet("contact_imports")
+mailing_viewset = _viewset(MailingViewSet, "mailings")
+sender_viewset = _viewset(SenderIdentityViewSet, "senders")
 
 
 class OutreachViewSetGroup(ViewSetGroup):
@@ -32,7 +35,8 @@ class OutreachViewSetGroup(ViewSetGroup):
     menu_order = 250
     items = (
         contact_viewset, organisation_viewset, journalist_viewset, protagonist_viewset, list_viewset,
-        segment_viewset, follow_up_viewset, import_viewset, suppression_viewset, export_log_viewset,
+        segment_viewset, mailing_viewset, follow_up_viewset, import_viewset, suppression_viewset,
+        export_log_viewset, sender_viewset,
     )
 
 
