@@ -80,6 +80,20 @@ class MailingForm(WagtailAdminModelForm):
         return cleaned
 
 
+# A new mailing's first language starts from this, so nobody faces an empty MJML box.
+MJML_STARTER = """<mjml>
+  <mj-body>
+    <mj-section>
+      <mj-column>
+        <mj-text font-size="16px">{{ salutation }}</mj-text>
+        <mj-text font-size="16px">…</mj-text>
+        <mj-button href="https://">…</mj-button>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>"""
+
+
 class ContentForm(forms.Form):
     """Subject and body of one language. Left empty, the language is not sent."""
 
@@ -117,7 +131,9 @@ class ContentForm(forms.Form):
 
     def is_filled(self) -> bool:
         data = self.cleaned_data
-        return bool(data.get("subject", "").strip() or data.get("body", "").strip())
+        body = data.get("body", "").strip()
+        # The untouched starter layout is not content: only English may be meant.
+        return bool(data.get("subject", "").strip() or (body and body != MJML_STARTER.strip()))
 
     def clean(self):
         cleaned = super().clean()
@@ -138,7 +154,10 @@ class ContentForm(forms.Form):
 
 def content_forms(mailing: Mailing | None, data=None) -> list[ContentForm]:
     existing = {c.locale: c for c in mailing.contents.all()} if mailing and mailing.pk else {}
-    return [ContentForm(data, locale=locale, label=label, content=existing.get(locale)) for locale, label in LOCALES]
+    forms_ = [ContentForm(data, locale=locale, label=label, content=existing.get(locale)) for locale, label in LOCALES]
+    if not existing:
+        forms_[0].initial["body"] = MJML_STARTER
+    return forms_
 
 
 def content_forms_valid(forms_: list[ContentForm]) -> bool:

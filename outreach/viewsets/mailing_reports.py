@@ -69,8 +69,9 @@ def report_chart(report: MailingReport) -> dict | None:
                          "title": f"{label}: {item.label} {value}"})
         if index % every == 0:
             labels.append({"x": round(x0 + group * 0.4, 1), "text": label})
-    ticks = [{"y": round(CHART_TOP + plot_height * (1 - fraction), 1), "value": round(peak * fraction)}
-             for fraction in (0, 0.5, 1)]
+    # Whole numbers only, each drawn at its own height: counts of people have no halves.
+    ticks = [{"y": round(CHART_TOP + plot_height * (1 - value / peak), 1), "value": value}
+             for value in sorted({0, peak // 2, peak})]
     return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT, "right": CHART_WIDTH - 8,
             "baseline": CHART_TOP + plot_height, "label_y": CHART_HEIGHT - 8, "bars": bars, "labels": labels,
             "ticks": ticks, "series": series,

@@ -91,7 +91,9 @@ class MailingOverviewView(MailingView):
 
     def get(self, request, pk):
         mailing = self.mailing
-        context = {"estimate": mailing_audience_estimate(mailing=mailing)}
+        tracking = [label for on, label in ((mailing.track_opens, _("opens")), (mailing.track_clicks, _("clicks")),
+                                            (mailing.track_replies, _("replies"))) if on]
+        context = {"estimate": mailing_audience_estimate(mailing=mailing), "tracking": tracking}
         if mailing.status in (Status.DRAFT, Status.SCHEDULED):
             context["problems"] = send_problems(mailing)
             context["test_form"] = TestSendForm(locales=[c.locale for c in mailing.contents.order_by("id")])
