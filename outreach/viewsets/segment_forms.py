@@ -6,6 +6,8 @@ in words what it could not match.
 """
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +52,12 @@ def _lookup(field: str):
     for value, name in rows:
         to_value[str(name).casefold()] = value
         to_value[str(value).casefold()] = value
+    if FIELDS[field].choices:
+        # A label typed in the other admin language means the same choice.
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                for key, label in FIELDS[field].choices:
+                    to_value.setdefault(str(label).casefold(), key)
     return to_name, to_value
 
 

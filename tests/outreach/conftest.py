@@ -1,4 +1,36 @@
 import pytest
+from django.utils import translation
+
+
+def prefer_english(user):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages; the German admin is tested in test_admin_language.py.
+
+    Services speak the active language; the admin speaks the user's preferred
+    one; other views the request's. All three are English here.
+    """
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def superuser(superuser):
+    return prefer_english(superuser)
 
 
 @pytest.fixture
@@ -7,7 +39,7 @@ def press_officer(django_user_model):
 
     user = django_user_model.objects.create_user("pressestelle", "presse@example.org", "pw-for-tests-only")
     user.groups.add(press_office_group_ensure())
-    return user
+    return prefer_english(user)
 
 
 @pytest.fixture
