@@ -15,6 +15,7 @@ from outreach.models.contacts import (
     ProtagonistProfile,
 )
 from outreach.models.imports import ContactImport
+from outreach.models.inbound import InboundMessage
 from outreach.models.mailings import (
     Mailing,
     MailingAttachment,
@@ -26,8 +27,8 @@ from outreach.models.mailings import (
 from outreach.models.privacy import ExportLog, SuppressionEntry, email_hash
 
 __all__ = [
-    "ActivityEvent", "Contact", "ContactImport", "ContactList", "ExportLog", "FollowUp", "JournalistProfile",
-    "Language", "ListMembership", "Mailing", "MailingAttachment", "MailingContent", "Message", "MessageEvent",
-    "Organisation", "OrganisationKind", "ProtagonistProfile", "Segment", "SenderIdentity", "SuppressionEntry",
-    "email_hash",
+    "ActivityEvent", "Contact", "ContactImport", "ContactList", "ExportLog", "FollowUp", "InboundMessage",
+    "JournalistProfile", "Language", "ListMembership", "Mailing", "MailingAttachment", "MailingContent", "Message",
+    "MessageEvent", "Organisation", "OrganisationKind", "ProtagonistProfile", "Segment", "SenderIdentity",
+    "SuppressionEntry", "email_hash",
 ]
