@@ -197,3 +197,16 @@ def test_bounce_for_a_contact_who_changed_address_suppresses_the_old_address_onl
     contact = Contact.objects.get(pk=message.contact_id)
     assert suppression("redaktion.alt@example-zeitung.de") is not None
     assert contact.bounce_state == Contact.BounceState.OK and not contact.is_stale
+
+
+def test_delayed_report_changes_nothing_yet(sent_messages):
+    message = sent_messages["postfix_soft_mailbox_full.eml"]
+    raw = sample("postfix_soft_mailbox_full.eml").replace(b"Action: failed", b"Action: delayed")
+
+    result = inbound_process(raw, source="pipe")
+
+    assert result["kind"] == "bounce" and result["recipients"][0]["action"] == "delayed"
+    assert result["effects"] == []
+    message.refresh_from_db()
+    assert message.status == Message.Status.ACCEPTED
+    assert Contact.objects.get(pk=message.contact_id).soft_bounce_count == 0
