@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from outreach.models import (
     Contact,
     JournalistProfile,
+    Language,
     ListMembership,
     OrganisationKind,
     ProtagonistProfile,
@@ -108,7 +109,7 @@ FIELDS: dict[str, SegmentField] = {
         _("Kind of organisation"), LIST_OPS, lambda v: Q(organisation__kind__in=v),
         choices=tuple(OrganisationKind.choices),
     ),
-    "language": SegmentField(_("Language"), LIST_OPS, lambda v: Q(language__in=v), choices=(("de", "de"), ("en", "en"))),
+    "language": SegmentField(_("Language"), LIST_OPS, lambda v: Q(language__in=v), choices=tuple(Language.choices)),
     "tag": SegmentField(_("Tag"), LIST_OPS, _tagged),
     "list": SegmentField(
         _("List"), LIST_OPS,

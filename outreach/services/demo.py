@@ -70,9 +70,9 @@ def demo_contacts_load() -> DemoContactsReport:
         if contact is None:
             contact = contact_create(
                 email=email, salutation=salutation, first_name=first, last_name=last, language=language,
-                organisation=outlets[outlet], source="Demo data",
+                organisation=outlets[outlet], source="Demo-Daten",
                 legal_basis=Contact.LegalBasis.LEGITIMATE_INTEREST,
-                legal_basis_note="Journalist covering regional industry; press information is part of their work.",
+                legal_basis_note="Berichtet über die regionale Industrie; Presseinformationen gehören zu ihrer Arbeit.",
             )
             profile = JournalistProfile.objects.create(contact=contact, outlet=outlets[outlet], media_type=media_type,
                                                        languages=[language])
@@ -91,22 +91,22 @@ def demo_contacts_load() -> DemoContactsReport:
             email=speaker_email, salutation="ms", first_name="Simone", last_name="Ebel-Schmidt", language="de",
             organisation=n3tzwerk, position="Pressekontakt", phone="(030) 516 95 6864", source="Medieninformation 16.01.2017",
             legal_basis=Contact.LegalBasis.LEGITIMATE_INTEREST,
-            legal_basis_note="Published press contact of a consortium partner.",
+            legal_basis_note="Veröffentlichter Pressekontakt eines Konsortialpartners.",
         )
         ProtagonistProfile.objects.create(contact=speaker, organisation=n3tzwerk, function="Pressekontakt",
                                           kind="association")
         report.created.append(f"protagonist: {speaker}")
 
     press_list, created = ContactList.objects.get_or_create(
-        name="Presseverteiler Industriedialog", defaults={"description": "Journalists for the industry dialogue"}
+        name="Presseverteiler Industriedialog", defaults={"description": "Journalistinnen und Journalisten für den Industriedialog"}
     )
     if created:
         list_add_contacts(contact_list=press_list, contact_ids=[c.pk for c in journalists])
         report.created.append(f"list: {press_list}")
     if not Segment.objects.filter(name="Industrie-Presse Thüringen und Baden-Württemberg").exists():
         segment_save(name="Industrie-Presse Thüringen und Baden-Württemberg", rules=SEGMENT_RULES,
-                     description="Journalists with the beat Industriedialog in Thüringen or Baden-Württemberg, "
-                                 "German, not bounced, not contacted in the last 14 days.")
+                     description="Presse mit dem Thema Industriedialog in Thüringen oder Baden-Württemberg, "
+                                 "deutschsprachig, zustellbar, in den letzten 14 Tagen nicht angeschrieben.")
         report.created.append("segment: Industrie-Presse Thüringen und Baden-Württemberg")
     return report
 

@@ -186,7 +186,7 @@ class ContactViewSet(ModelViewSet):
         "__str__",
         Column("organisation", label=_("Organisation")),
         Column("outlet", label=_("Outlet"), accessor=lambda c: getattr(getattr(c, "journalist", None), "outlet", None) or ""),
-        Column("language", label=_("Language")),
+        Column("language", label=_("Language"), accessor="get_language_display"),
         Column("tags", label=_("Tags"), accessor=lambda c: ", ".join(t.name for t in c.tags.all())),
         Column("bounce_state", label=_("Bounce state"), accessor="get_bounce_state_display"),
         DateColumn("last_contacted_at", label=_("Last contacted")),

@@ -111,6 +111,14 @@ class SuppressionCreateView(generic.CreateView):
 
     form_class = SuppressForm
 
+    def get_panel(self):
+        # The viewset's panel and form are built for the model's fields (note
+        # only); this form asks for the address, which is hashed and never stored.
+        return None
+
+    def get_form_class(self):
+        return SuppressForm
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.pop("instance", None)

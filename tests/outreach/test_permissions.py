@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from outreach.models import ContactList, Segment
+from outreach.models import ContactList, Segment, SuppressionEntry
 from tests.outreach.factories import ContactFactory, ContactListFactory, FollowUpFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +113,15 @@ def test_nobody_edits_the_export_log_and_only_admins_remove_suppressions(press_c
     assert _refused(press_client.get(reverse("outreach_export_log:add")))
     assert _refused(admin_client.get(reverse("outreach_export_log:add")))
     assert admin_client.get(reverse("outreach_suppression:delete", args=[entry.pk])).status_code == 200
+
+
+def test_press_officer_blocks_an_address_by_hand(press_client):
+    from outreach.models import email_hash
+
+    form = press_client.get(reverse("outreach_suppression:add")).content.decode()
+    assert 'name="email"' in form and 'name="note"' in form
+    response = press_client.post(reverse("outreach_suppression:add"),
+                                 {"email": "Blocked@Example.org", "note": "asked by phone"})
+    assert response.status_code == 302
+    entry = SuppressionEntry.objects.get(email_hash=email_hash("blocked@example.org"))
+    assert (entry.reason, entry.note) == (SuppressionEntry.Reason.MANUAL, "asked by phone")
