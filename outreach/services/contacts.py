@@ -15,12 +15,34 @@ EDITABLE_FIELDS = (
 )
 
 
+def _invalid_email_reason(text: str, error: EmailNotValidError) -> str:
+    """The common mistakes in words of the admin's language; email-validator's own text is English only."""
+    local, _at, domain = text.rpartition("@")
+    if not text:
+        return _("it is empty")
+    if "@" not in text:
+        return _("it has no @ sign")
+    if any(character.isspace() for character in text):
+        return _("it contains spaces")
+    if not local:
+        return _("there is nothing before the @")
+    if not domain:
+        return _("there is nothing after the @")
+    if "." not in domain:
+        return _("the domain after the @ is incomplete (like example.org)")
+    if ".." in text:
+        return _("it contains two dots in a row")
+    return _("it is not a valid address (%(detail)s)") % {"detail": error}
+
+
 def normalise_email(raw: str) -> str:
     """The address as stored, or ValidationError with a reason a person understands."""
+    text = (raw or "").strip()
     try:
-        result = validate_email((raw or "").strip(), check_deliverability=False)
+        result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValidationError(_("Invalid e-mail address %(address)r: %(reason)s") % {"address": raw, "reason": exc}) from exc
+        reason = _invalid_email_reason(text, exc)
+        raise ValidationError(_("Invalid e-mail address %(address)r: %(reason)s") % {"address": raw, "reason": reason}) from exc
     return result.normalized.lower()
 
 

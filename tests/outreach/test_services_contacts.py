@@ -71,3 +71,21 @@ def test_art14_notice_is_recorded_once():
     contact.refresh_from_db()
     assert contact.art14_notice_sent_at == first
     assert contact.activity.filter(kind=ActivityEvent.Kind.NOTICE_SENT).count() == 1
+
+
+@pytest.mark.parametrize("address, german, english", [
+    ("anna.example.org", "es fehlt das @-Zeichen", "it has no @ sign"),
+    ("anna@example", "die Domain nach dem @ ist unvollständig", "the domain after the @ is incomplete"),
+    ("anna schmidt@example.org", "sie enthält Leerzeichen", "it contains spaces"),
+    ("@example.org", "vor dem @ steht nichts", "there is nothing before the @"),
+])
+def test_a_bad_address_gets_a_reason_in_german_and_english(address, german, english):
+    from django.utils import translation
+
+    from outreach.services.contacts import normalise_email
+
+    for language, reason in (("de", german), ("en", english)):
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            normalise_email(address)
+        with translation.override(language):
+            assert reason in refused.value.messages[0]
