@@ -183,6 +183,7 @@ MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=200)
 MAIL_STATUS_CHECK_EVERY = env.int("MAIL_STATUS_CHECK_EVERY", default=25)
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=5)
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
+MAIL_SOFT_BOUNCE_LIMIT = env.int("MAIL_SOFT_BOUNCE_LIMIT", default=3)  # soft bounces in a row before suppression
 if MAIL_BACKEND not in ("outbox", "smtp"):
     raise ImproperlyConfigured(f"MAIL_BACKEND must be 'outbox' or 'smtp', not {MAIL_BACKEND!r}.")
 if not DEBUG and MAIL_BACKEND == "smtp" and MAIL_DOMAIN == "localhost":
@@ -311,6 +312,8 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
+        # flufl.bounce logs every detector it tries at INFO.
+        "flufl.bounce": {"level": "WARNING"},
     },
 }
 

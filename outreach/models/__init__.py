@@ -1,7 +1,7 @@
 """People, organisations, lists, segments and consent: the audience side of outreach.
 
 Public names are re-exported here. Submodules depend on each other in one
-direction: contacts, then audiences, privacy, activity, imports and mailings.
+direction: contacts, then audiences, privacy, activity, imports, mailings and inbound.
 """
 
 from outreach.models.activity import ActivityEvent, FollowUp

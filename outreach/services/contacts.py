@@ -116,8 +116,26 @@ def contact_erase(*, contact: Contact, actor=None, note: str = "") -> str:
     if entry.reason != SuppressionEntry.Reason.ERASURE:
         entry.reason = SuppressionEntry.Reason.ERASURE
         entry.save(update_fields=["reason"])
+    _erase_mail_traces(contact)
     contact.delete()
     return entry.email_hash
+
+
+def _erase_mail_traces(contact: Contact) -> None:
+    """What mail left behind about the person: their replies (text and original) and the
+    address on past messages. The messages themselves stay, without the person, so
+    that a mailing's report still adds up."""
+    from django.db.models import Q
+
+    from outreach.models import InboundMessage, Message
+
+    inbound = InboundMessage.objects.filter(
+        Q(contact=contact) | Q(message__contact=contact) | Q(from_address__iexact=contact.email)
+    )
+    for stored in inbound.exclude(raw=""):
+        stored.raw.delete(save=False)
+    inbound.delete()
+    Message.objects.filter(contact=contact).update(contact=None, email="")
 
 
 @transaction.atomic

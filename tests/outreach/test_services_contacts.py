@@ -89,3 +89,28 @@ def test_a_bad_address_gets_a_reason_in_german_and_english(address, german, engl
             normalise_email(address)
         with translation.override(language):
             assert reason in refused.value.messages[0]
+
+
+def test_erasure_removes_replies_and_the_address_on_past_messages(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from outreach.models import InboundMessage, Mailing, Message, SenderIdentity
+
+    contact = ContactFactory(email="replied@example.org")
+    sender = SenderIdentity.objects.create(label="Presse", from_name="Presse", from_email="presse@example.org")
+    mailing = Mailing.objects.create(title="Einladung", sender=sender)
+    message = Message.objects.create(mailing=mailing, contact=contact, email=contact.email, locale="de",
+                                     token="erasetoken1")
+    reply = InboundMessage(kind="reply", source="pipe", dedupe_key="<reply-1@example.org>", message=message,
+                           contact=contact, from_address=contact.email, text="Ich komme gern.")
+    reply.raw.save("reply.eml", ContentFile(b"From: replied@example.org\r\n\r\nIch komme gern."), save=False)
+    reply.save()
+    raw_name = reply.raw.name
+
+    contact_erase(contact=contact)
+
+    assert not InboundMessage.objects.filter(pk=reply.pk).exists()
+    assert not reply.raw.storage.exists(raw_name)
+    message.refresh_from_db()
+    assert (message.contact_id, message.email) == (None, "")
+    assert Message.objects.filter(mailing=mailing).count() == 1
