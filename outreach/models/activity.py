@@ -24,7 +24,9 @@ class ActivityEvent(models.Model):
         EXPORTED = "exported", _("Data exported")
         NOTE = "note", _("Note")
 
-    contact = models.ForeignKey("outreach.Contact", on_delete=models.CASCADE, related_name="activity")
+    contact = models.ForeignKey(
+        "outreach.Contact", verbose_name=_("contact"), on_delete=models.CASCADE, related_name="activity"
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     actor = models.ForeignKey(
@@ -52,7 +54,9 @@ class FollowUp(models.Model):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
 
-    contact = models.ForeignKey("outreach.Contact", on_delete=models.CASCADE, related_name="follow_ups")
+    contact = models.ForeignKey(
+        "outreach.Contact", verbose_name=_("contact"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
     title = models.CharField(_("task"), max_length=255)
     due_on = models.DateField(_("due"))
     owner = models.ForeignKey(

@@ -142,7 +142,7 @@ class JournalistProfile(models.Model):
         AGENCY = "agency", _("Agency")
         FREELANCE = "freelance", _("Freelance")
 
-    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="journalist")
+    contact = models.OneToOneField(Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="journalist")
     outlet = models.ForeignKey(
         Organisation, verbose_name=_("outlet"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="journalists",
@@ -166,7 +166,9 @@ class ProtagonistProfile(models.Model):
     membership, Art. 9 GDPR) is deliberately not a field here: kind describes
     the organisation they speak for, never the person."""
 
-    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="protagonist")
+    contact = models.OneToOneField(
+        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="protagonist"
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="protagonists",
