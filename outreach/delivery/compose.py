@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from outreach.delivery import headers
 from outreach.rendering import CompiledTemplate, compile_template
+from outreach.tracking.links import Tracking, compile_tracked
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class LocaleParts:
     text: CompiledTemplate
     # MIME parts built (and base64-encoded) once, then attached to every message.
     attachments: tuple[MIMEPart, ...] = ()
+    # Set when the HTML has tracked links or the open pixel: their per-recipient URLs.
+    tracking: Tracking | None = None
 
 
 def attachment_part(*, filename: str, content: bytes, mimetype: str) -> MIMEPart:
@@ -31,12 +34,20 @@ def attachment_part(*, filename: str, content: bytes, mimetype: str) -> MIMEPart
     return part
 
 
-def locale_parts(*, subject: str, html: str, text: str, attachments=()) -> LocaleParts:
+def locale_parts(*, subject: str, html: str, text: str, attachments=(), track_opens: bool = False,
+                 track_clicks: bool = False) -> LocaleParts:
+    """Compile once per locale. With tracking, links are rewritten here too, so per recipient it is a join."""
+    tracking = None
+    if track_opens or track_clicks:
+        compiled_html, tracking = compile_tracked(html, track_opens=track_opens, track_clicks=track_clicks)
+    else:
+        compiled_html = compile_template(html)
     return LocaleParts(
         subject=compile_template(subject),
-        html=compile_template(html),
+        html=compiled_html,
         text=compile_template(text),
         attachments=tuple(attachment_part(filename=f, content=c, mimetype=m) for f, c, m in attachments),
+        tracking=tracking,
     )
 
 
@@ -71,6 +82,8 @@ def compose(
     for name, value in headers.list_unsubscribe_headers(token).items():
         message[name] = value
     message.set_content(parts.text.render(values))
+    if parts.tracking is not None:
+        html_values = {**html_values, **parts.tracking.values(token)}
     message.add_alternative(parts.html.render(html_values), subtype="html")
     if parts.attachments:
         message.make_mixed()

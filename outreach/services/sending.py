@@ -116,9 +116,10 @@ def locale_parts_for(*, mailing: Mailing, locales) -> dict[str, LocaleParts]:
         attachments = MailingAttachment.objects.filter(mailing=mailing, locale=content.locale).values_list(
             "filename", "content", "mimetype"
         )
+        # Tracked links are numbered in this stored rendered_html; the click redirect reads them from it again.
         parts[content.locale] = locale_parts(
             subject=content.subject, html=content.rendered_html, text=content.rendered_text,
-            attachments=list(attachments),
+            attachments=list(attachments), track_opens=mailing.track_opens, track_clicks=mailing.track_clicks,
         )
     return parts
 
@@ -354,6 +355,7 @@ def mailing_test_send(*, mailing: Mailing, addresses: list[str], locales: list[s
             attachments = MailingAttachment.objects.filter(mailing=mailing, locale=content.locale).values_list(
                 "filename", "content", "mimetype"
             )
+            # Untracked: the test token matches no message, so a tracked link would lead the tester to a 404.
             parts = locale_parts(subject=content.subject, html=rendered.html, text=rendered.text,
                                  attachments=list(attachments))
             for address in normalised:
