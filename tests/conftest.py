@@ -72,6 +72,8 @@ def celery_worker_thread():
         # The worker thread's connection would outlive the test and block the test database's flush.
         connections.close_all()
 
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(app.conf.task_default_queue)  # nothing left from other tests
     task_postrun.connect(close_connections, weak=False)
     try:
         with pytest.MonkeyPatch.context() as patch:

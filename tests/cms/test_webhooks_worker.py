@@ -9,14 +9,9 @@ transport otherwise.
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import connections
 from wagtail.models import Page
 
-from cms.celery import app
 from cms.models import HomePage, WebhookDelivery
-from tests.cms.broker import BrokerQueue
 from tests.cms.httpserver import start_receiver, stop_receiver
 
 pytestmark = [
@@ -27,44 +22,10 @@ pytestmark = [
 Status = WebhookDelivery.Status
 
 
-def _close_worker_connections(**kwargs):
-    # Runs in the worker thread: with CONN_MAX_AGE its connection would outlive
-    # the test and keep the test database from being flushed and dropped.
-    connections.close_all()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _rollback_to_the_demo_content(django_db_setup, django_db_blocker):
-    """Make serialized_rollback restore the database as these tests found it.
-
-    Django serialized the database right after migrating, before the demo
-    content was loaded (tests/conftest.py), and reloads that on top of it for a
-    serialized_rollback test: Wagtail's initial "Welcome" page then collides
-    with the demo home page. Serializing what is there now (0.2 s) gives the
-    rollback the demo content instead. Django keeps the serialization in a
-    private attribute; the original is put back afterwards.
-    """
-    connection = connections["default"]
-    original = connection._test_serialized_contents  # set by setup_databases for serialized_rollback tests
-    with django_db_blocker.unblock():
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
-    yield
-    connection._test_serialized_contents = original
-
-
 @pytest.fixture(scope="module")
-def worker():
+def worker(celery_worker_thread):
     """One worker for the module: stopping one takes seconds on the filesystem transport (it polls)."""
-    BrokerQueue(app).purge()  # nothing left over from other tests
-    task_postrun.connect(_close_worker_connections, weak=False)
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            # The filesystem transport polls once a second by default; Redis does not poll.
-            patch.setitem(app.conf.broker_transport_options, "polling_interval", 0.05)
-            with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-                yield worker
-    finally:
-        task_postrun.disconnect(_close_worker_connections)
+    return celery_worker_thread
 
 
 @pytest.fixture

@@ -9,11 +9,7 @@ configured one: Redis in CI, kombu's filesystem transport otherwise.
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.db import connections
-
-from cms.celery import app
 from outreach.models import Mailing, Message
 from outreach.services.mailings import mailing_pause, mailing_resume, mailing_send
 from tests.outreach.sending_fixtures import (  # noqa: F401
@@ -31,37 +27,9 @@ pytestmark = [
 ]
 
 
-def _close_worker_connections(**kwargs):
-    # Runs in the worker thread: a connection kept open (CONN_MAX_AGE) would
-    # keep the test database from being flushed and dropped.
-    connections.close_all()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _rollback_to_the_demo_content(django_db_setup, django_db_blocker):
-    """Let serialized_rollback restore the demo content rather than the bare migrated database
-    (the same reasoning as in tests/cms/test_webhooks_worker.py)."""
-    connection = connections["default"]
-    original = connection._test_serialized_contents
-    with django_db_blocker.unblock():
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
-    yield
-    connection._test_serialized_contents = original
-
-
 @pytest.fixture(scope="module")
-def worker():
-    with app.connection_for_write() as connection:
-        connection.default_channel.queue_purge(app.conf.task_default_queue)  # nothing left from other tests
-    task_postrun.connect(_close_worker_connections, weak=False)
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            # The filesystem transport polls once a second by default; Redis does not poll.
-            patch.setitem(app.conf.broker_transport_options, "polling_interval", 0.05)
-            with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-                yield worker
-    finally:
-        task_postrun.disconnect(_close_worker_connections)
+def worker(celery_worker_thread):
+    return celery_worker_thread
 
 
 def wait_until(condition, *, timeout: float = 30.0, what: str = ""):
