@@ -3,5 +3,7 @@
 The modules depend on each other in one direction: sniffing (what kind of
 file), reading (rows out of it, streamed), mapping (headers to contact fields,
 cell values to field values), planning (what each row would do to the
-database). None of them writes; outreach.services.imports does.
+database, with emails for the addresses and lookups for the batch queries).
+None of them writes except copying, the fast bulk insert that
+outreach.services.imports (and activity) call to apply a plan.
 """

@@ -90,7 +90,7 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
-@dataclass
+@dataclass(slots=True)
 class MappedRow:
     """A row's values by field. problems are (code, message, rejects the row?)."""
 
@@ -100,13 +100,12 @@ class MappedRow:
     organisation: str = ""
     tags: list = field(default_factory=list)
     problems: list = field(default_factory=list)
-
-    @property
-    def is_rejected(self) -> bool:
-        return any(rejects for _code, _message, rejects in self.problems)
+    # Kept by reject() rather than computed from problems: the planner asks several times for every row.
+    is_rejected: bool = False
 
     def reject(self, code: str, message: str) -> None:
         self.problems.append((code, message, True))
+        self.is_rejected = True
 
     def warn(self, code: str, message: str) -> None:
         self.problems.append((code, message, False))
@@ -121,6 +120,13 @@ class RowMapper:
             if column_mapping.get(header, "") in FIELDS
         ]
         self.email_index = next((index for index, name in self.columns if name == "email"), None)
+        self.languages: dict[str, str | None] = {}  # cell as written -> language code
+
+    def _language(self, value: str) -> str | None:
+        # A file repeats a handful of spellings ("de", "Deutsch"...); header_key's regex once per spelling.
+        if value not in self.languages:
+            self.languages[value] = LANGUAGES.get(header_key(value))
+        return self.languages[value]
 
     def email_only(self, cells: list[str]) -> str:
         return cells[self.email_index] if self.email_index is not None else ""
@@ -156,7 +162,7 @@ class RowMapper:
                 row.warn("unknown_salutation", _("Salutation %(value)r is not known; left empty.")
                          % {"value": given["salutation"]})
         if given.get("language"):
-            language = LANGUAGES.get(header_key(given["language"]))
+            language = self._language(given["language"])
             if language:
                 row.values["language"] = language
             else:

@@ -12,20 +12,29 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from taggit.models import TaggedItem
 
+from outreach.imports.emails import EmailNormaliser
+from outreach.imports.lookups import InArray
 from outreach.imports.mapping import CONTACT_FIELDS, MappedRow, RowMapper
-from outreach.models import Contact, ListMembership, Organisation, SuppressionEntry, email_hash
-from outreach.services.contacts import normalise_email
+from outreach.models import (
+    Contact,
+    ListMembership,
+    Organisation,
+    SuppressionEntry,
+    email_hash,
+)
 
 NEW, UPDATED, UNCHANGED, REJECTED = "new", "updated", "unchanged", "rejected"
 EFFECTS = (NEW, UPDATED, UNCHANGED, REJECTED)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
     row: MappedRow
     email: str = ""
     effect: str = REJECTED
-    contact: Contact | None = None  # the existing contact, for updates
+    email_hash: str = ""
+    contact_id: int | None = None  # the existing contact's, for updates; the new one's once created
+    stored: dict | None = None  # the existing contact's values of the fields an import sets
     changed_fields: list = field(default_factory=list)
     organisation_key: str = ""  # lower-cased name; resolved to an id when applied
     missing_tags: list = field(default_factory=list)
@@ -46,6 +55,7 @@ class Planner:
         self.target_list_id = target_list_id
         self.import_tags = list(import_tags)
         self.create_organisations = create_organisations
+        self.normalise_email = EmailNormaliser()
         self.first_row_of: dict[str, int] = {}  # address -> row it first appeared in
         self.organisation_ids: dict[str, int] | None = None  # lower-cased name -> id, loaded on first use
         self.unknown_organisations: set[str] = set()
@@ -60,7 +70,7 @@ class Planner:
         """Rows a previous run committed: only remember their addresses, so duplicates are still found."""
         for row_number, cells in rows:
             try:
-                email = normalise_email(self.mapper.email_only(cells))
+                email = self.normalise_email(self.mapper.email_only(cells))
             except ValidationError:
                 continue
             self.first_row_of.setdefault(email, row_number)
@@ -80,7 +90,7 @@ class Planner:
             row.reject("missing_email", _("No e-mail address in this row."))
             return plan
         try:
-            plan.email = normalise_email(row.raw_email)
+            plan.email = self.normalise_email(row.raw_email)
         except ValidationError as exc:
             row.reject("invalid_email", exc.messages[0])
             return plan
@@ -93,8 +103,12 @@ class Planner:
         return plan
 
     def _reject_suppressed(self, plans: list[RowPlan]) -> None:
-        by_hash = {email_hash(plan.email): plan for plan in plans}
-        for suppressed in SuppressionEntry.objects.filter(email_hash__in=list(by_hash)).values_list("email_hash", flat=True):
+        for plan in plans:
+            plan.email_hash = email_hash(plan.email)
+        by_hash = {plan.email_hash: plan for plan in plans}
+        suppressed_hashes = (SuppressionEntry.objects.filter(InArray("email_hash", by_hash)).order_by()
+                             .values_list("email_hash", flat=True))
+        for suppressed in suppressed_hashes:
             by_hash[suppressed].row.reject(
                 "suppressed",
                 _("%(address)s is on the suppression list (objection, erasure, unsubscribe or bounce) "
@@ -120,39 +134,43 @@ class Planner:
         return new_unknown
 
     def _diff(self, plans: list[RowPlan]) -> None:
+        # Plain values, not model instances: most rows of a large file are new or unchanged and need no object.
+        columns = ("id", "email", "organisation_id", *CONTACT_FIELDS)
         existing = {
-            contact.email: contact
-            for contact in Contact.objects.filter(email__in=[plan.email for plan in plans])
-            .only("id", "email", "organisation_id", *CONTACT_FIELDS)
+            values[1]: dict(zip(columns, values))
+            for values in Contact.objects.filter(InArray("email", [plan.email for plan in plans]))
+            .order_by().values_list(*columns)
         }
-        ids = [contact.id for contact in existing.values()]
+        ids = [stored["id"] for stored in existing.values()]
         wanted_tags = {name for plan in plans for name in plan.row.tags} | set(self.import_tags)
         tags_of: dict[int, set] = {}
         if ids and wanted_tags:
             for object_id, name in TaggedItem.objects.filter(
-                content_type=self.content_type, object_id__in=ids, tag__name__in=wanted_tags
+                InArray("object_id", ids), content_type=self.content_type, tag__name__in=wanted_tags
             ).values_list("object_id", "tag__name"):
                 tags_of.setdefault(object_id, set()).add(name)
         members = set()
         if ids and self.target_list_id:
-            members = set(ListMembership.objects.filter(contact_list_id=self.target_list_id, contact_id__in=ids)
+            members = set(ListMembership.objects.filter(InArray("contact_id", ids), contact_list_id=self.target_list_id)
                           .values_list("contact_id", flat=True))
+        import_tags = set(self.import_tags)
+        default_tags = sorted(import_tags)  # shared by the rows without tags of their own; never changed
+        needs_membership = bool(self.target_list_id)
         for plan in plans:
-            tags = sorted(set(plan.row.tags) | set(self.import_tags))
-            contact = existing.get(plan.email)
-            if contact is None:
-                plan.effect, plan.missing_tags = NEW, tags
-                plan.needs_membership = bool(self.target_list_id)
+            tags = sorted(import_tags.union(plan.row.tags)) if plan.row.tags else default_tags
+            stored = existing.get(plan.email)
+            if stored is None:
+                plan.effect, plan.missing_tags, plan.needs_membership = NEW, tags, needs_membership
                 continue
-            plan.contact = contact
+            plan.contact_id, plan.stored = stored["id"], stored
             # Empty cells never erase what is stored: a sparse file must not wipe data kept by hand.
-            plan.changed_fields = [name for name, value in plan.row.values.items() if getattr(contact, name) != value]
+            plan.changed_fields = [name for name, value in plan.row.values.items() if stored[name] != value]
             if plan.organisation_key:
                 # None: the organisation is still to be created, so it is a change in any case.
                 organisation_id = self.organisation_ids.get(plan.organisation_key)
-                if organisation_id is None or organisation_id != contact.organisation_id:
+                if organisation_id is None or organisation_id != stored["organisation_id"]:
                     plan.changed_fields.append("organisation")
-            plan.missing_tags = [name for name in tags if name not in tags_of.get(contact.id, ())]
-            plan.needs_membership = bool(self.target_list_id) and contact.id not in members
+            plan.missing_tags = [name for name in tags if name not in tags_of.get(plan.contact_id, ())]
+            plan.needs_membership = needs_membership and plan.contact_id not in members
             changed = plan.changed_fields or plan.missing_tags or plan.needs_membership
             plan.effect = UPDATED if changed else UNCHANGED

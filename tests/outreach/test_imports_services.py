@@ -162,6 +162,24 @@ class ContactImportRunTests:
         assert first.created_count == 2 and contact_list.memberships.count() == 2
 
 
+    def test_new_and_existing_contacts_join_the_list_with_tags_and_timeline_events(self, superuser):
+        contact_list = ContactList.objects.create(name="Presse Nord")
+        oskar = ContactFactory(email="oskar@example.org", first_name="Oskar", last_name="Öztürk")
+        contact_import = imported(excel_utf8_bom(), user=superuser, target_list=contact_list, tags="Nord, Presse")
+        greta = Contact.objects.get(email="greta.groß@example.org")
+        assert (contact_import.created_count, contact_import.updated_count) == (1, 1)
+        assert set(contact_list.memberships.values_list("contact_id", "added_by_id")) == {
+            (greta.pk, superuser.pk), (oskar.pk, superuser.pk)}
+        for contact in (greta, oskar):
+            assert sorted(contact.tags.names()) == ["Nord", "Presse"]
+            events = ActivityEvent.objects.filter(contact=contact, actor=superuser)
+            assert sorted(events.values_list("kind", flat=True)) == ["added-to-list", "imported"]
+            assert events.get(kind="added-to-list").subject == f"outreach.contactlist:{contact_list.pk}"
+            assert events.get(kind="imported").data == {}
+        oskar.refresh_from_db()
+        assert oskar.organisation.name == "Thüringer Allgemeine" and oskar.first_name == "Oskar"
+
+
 class ContactImportResumeTests:
     """A worker that dies after committing some batches: the retried task goes on from there."""
 
