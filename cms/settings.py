@@ -183,6 +183,9 @@ MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=200)
 MAIL_STATUS_CHECK_EVERY = env.int("MAIL_STATUS_CHECK_EVERY", default=25)
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=5)
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
+# Behind a reverse proxy that sets X-Forwarded-For, its first entry is the client
+# (used only to recognise Apple's privacy proxy on opens).
+OUTREACH_TRUST_X_FORWARDED_FOR = env.bool("OUTREACH_TRUST_X_FORWARDED_FOR", default=False)
 MAIL_SOFT_BOUNCE_LIMIT = env.int("MAIL_SOFT_BOUNCE_LIMIT", default=3)  # soft bounces in a row before suppression
 if MAIL_BACKEND not in ("outbox", "smtp"):
     raise ImproperlyConfigured(f"MAIL_BACKEND must be 'outbox' or 'smtp', not {MAIL_BACKEND!r}.")

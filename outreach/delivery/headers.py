@@ -15,14 +15,16 @@ def mail_domain() -> str:
     return getattr(settings, "MAIL_DOMAIN", "localhost")
 
 
-def unsubscribe_signature(token: str) -> str:
+def unsubscribe_signature(token: str, *, secret: str | None = None) -> str:
     # HMAC with SECRET_KEY: a token alone (it travels in addresses and can be
     # guessed from a forwarded mail's headers) must not unsubscribe anyone by URL.
-    return salted_hmac(_UNSUBSCRIBE_SALT, token, algorithm="sha256").hexdigest()[:32]
+    return salted_hmac(_UNSUBSCRIBE_SALT, token, secret=secret, algorithm="sha256").hexdigest()[:32]
 
 
 def unsubscribe_signature_valid(token: str, signature: str) -> bool:
-    return constant_time_compare(unsubscribe_signature(token), signature)
+    # Links in mail already sent must keep working after a key rotation.
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(constant_time_compare(unsubscribe_signature(token, secret=secret), signature) for secret in secrets)
 
 
 def unsubscribe_url(token: str) -> str:

@@ -83,7 +83,15 @@ def message_open_record(*, token: str, user_agent: str = "", remote_address: str
         activity_record(contact=message.contact, kind=ActivityEvent.Kind.OPENED, summary=message.mailing.title,
                         subject=message.mailing.activity_subject, data={"message": message.pk},
                         occurred_at=event.occurred_at)
+        _delivery_confirmed(message)
     return event
+
+
+def _delivery_confirmed(message: Message) -> None:
+    # A person read or clicked: the address works, so soft bounces are no longer "in a row".
+    from outreach.services.inbound import contact_delivery_succeeded
+
+    contact_delivery_succeeded(contact=message.contact)
 
 
 def message_click_url(*, token: str, index: int) -> str:
@@ -117,6 +125,7 @@ def message_click_record(*, token: str, index: int) -> str:
         activity_record(contact=message.contact, kind=ActivityEvent.Kind.CLICKED, summary=url,
                         subject=message.mailing.activity_subject, data={"message": message.pk, "url": url},
                         occurred_at=event.occurred_at)
+        _delivery_confirmed(message)
     return url
 
 

@@ -13,6 +13,7 @@ from PIL import Image
 from outreach.delivery.headers import unsubscribe_signature, unsubscribe_url
 from outreach.models import (
     ActivityEvent,
+    Contact,
     Mailing,
     MailingContent,
     Message,
@@ -301,3 +302,24 @@ class UnsubscribeTests:
         assert german.email != german.contact.email
         hashes = {german.contact.email_hash, email_hash(german.email)}
         assert SuppressionEntry.objects.filter(email_hash__in=hashes, reason="unsubscribe").count() == 2
+
+
+def test_unsubscribe_links_survive_a_key_rotation(settings):
+    from outreach.delivery.headers import unsubscribe_signature, unsubscribe_signature_valid
+
+    old_signature = unsubscribe_signature("abc234", secret=settings.SECRET_KEY)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-0123456789abcdef"
+    assert unsubscribe_signature_valid("abc234", old_signature)
+    assert not unsubscribe_signature_valid("abc235", old_signature)
+
+
+def test_a_real_open_ends_a_run_of_soft_bounces_but_a_privacy_prefetch_does_not(client, german):
+    Contact.objects.filter(pk=german.contact_id).update(bounce_state="soft", soft_bounce_count=2)
+    client.get(path(open_pixel_url(german.token)), HTTP_USER_AGENT="Mozilla/5.0", REMOTE_ADDR="17.58.1.1")
+    german.contact.refresh_from_db()
+    assert (german.contact.bounce_state, german.contact.soft_bounce_count) == ("soft", 2)
+
+    client.get(path(open_pixel_url(german.token)), HTTP_USER_AGENT="Mozilla/5.0 (Macintosh) Thunderbird/128.0")
+    german.contact.refresh_from_db()
+    assert (german.contact.bounce_state, german.contact.soft_bounce_count) == ("ok", 0)
