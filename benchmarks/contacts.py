@@ -164,17 +164,17 @@ FILL_SQL = [
     # One or two beats each, one or two regions each.
     """
     INSERT INTO outreach_journalistprofile_beats (journalistprofile_id, topic_id)
-    SELECT id, (%(topics)s::int[])[1 + id %% cardinality(%(topics)s::int[])] FROM outreach_journalistprofile
+    SELECT contact_id, (%(topics)s::int[])[1 + contact_id %% cardinality(%(topics)s::int[])] FROM outreach_journalistprofile
     UNION
-    SELECT id, (%(topics)s::int[])[1 + (id / 7) %% cardinality(%(topics)s::int[])] FROM outreach_journalistprofile
-    WHERE id %% 3 = 0
+    SELECT contact_id, (%(topics)s::int[])[1 + (contact_id / 7) %% cardinality(%(topics)s::int[])] FROM outreach_journalistprofile
+    WHERE contact_id %% 3 = 0
     """,
     """
     INSERT INTO outreach_journalistprofile_regions (journalistprofile_id, regionpage_id)
-    SELECT id, (%(regions)s::int[])[1 + (id / 3) %% cardinality(%(regions)s::int[])] FROM outreach_journalistprofile
+    SELECT contact_id, (%(regions)s::int[])[1 + (contact_id / 3) %% cardinality(%(regions)s::int[])] FROM outreach_journalistprofile
     UNION
-    SELECT id, (%(regions)s::int[])[1 + (id / 11) %% cardinality(%(regions)s::int[])] FROM outreach_journalistprofile
-    WHERE id %% 4 = 0
+    SELECT contact_id, (%(regions)s::int[])[1 + (contact_id / 11) %% cardinality(%(regions)s::int[])] FROM outreach_journalistprofile
+    WHERE contact_id %% 4 = 0
     """,
 ]
 
@@ -192,6 +192,11 @@ def segment_phase(*, contacts: int, runs: int) -> dict:
         for statement in FILL_SQL:
             cursor.execute(statement, {"contacts": contacts, "topics": [t.id for t in topics],
                                        "regions": [r.id for r in regions]})
+    # The link tables were filled by SQL, past the signal handlers: rebuild the facet index as an operator would.
+    from outreach.facets import contact_facets_refresh_all
+
+    contact_facets_refresh_all()
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     setup_seconds = time.perf_counter() - started
     logger.info("filled %s contacts in %.1f s", contacts, setup_seconds)

@@ -6,3 +6,8 @@ class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = _("Outreach")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from outreach.signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from outreach.models import ActivityEvent, ContactList, ListMembership, Segment
-from outreach.segments import contacts_matching, validate_rules
+from outreach.segments import contacts_matching, resolve_keys, validate_rules
 from outreach.services.activity import activity_record_many
 
 
@@ -39,6 +39,13 @@ def list_remove_contacts(*, contact_list: ContactList, contact_ids, actor=None) 
 def segment_save(*, name: str, rules: dict, description: str = "", segment: Segment | None = None) -> Segment:
     """Create or change a segment; rules that cannot be evaluated raise ValidationError and nothing is stored."""
     validate_rules(rules)
+    # Beats and regions are stored with their translation keys too, so that a
+    # count is one query and a renamed slug does not change the segment.
+    rules = {**rules, "conditions": [
+        {**condition, "keys": resolve_keys(condition["field"], condition["value"])}
+        if condition["field"] in ("beat", "region") else condition
+        for condition in rules["conditions"]
+    ]}
     segment = segment or Segment()
     segment.name, segment.rules, segment.description = name, rules, description
     segment.full_clean()
