@@ -150,10 +150,10 @@ FILL_SQL = [
     """
     INSERT INTO outreach_contact (email, email_hash, salutation, academic_title, first_name, last_name, language,
         position, phone, mobile, legal_basis, legal_basis_note, source, bounce_state, soft_bounce_count, is_stale,
-        created_at, updated_at)
+        segment_facets, created_at, updated_at)
     SELECT e, encode(sha256(convert_to(e, 'UTF8')), 'hex'), '', '', 'Vor' || g, 'Nach' || g,
         CASE WHEN g %% 5 = 0 THEN 'en' ELSE 'de' END, '', '', '', 'legitimate-interest', '', 'benchmark',
-        CASE WHEN g %% 50 = 0 THEN 'hard' ELSE 'ok' END, 0, false, now(), now()
+        CASE WHEN g %% 50 = 0 THEN 'hard' ELSE 'ok' END, 0, false, '[]'::jsonb, now(), now()
     FROM (SELECT g, 'segment' || g || '@example.org' AS e FROM generate_series(1, %(contacts)s) g) s
     """,
     # Three in five contacts are journalists.
