@@ -1,13 +1,22 @@
 """Demo press contacts for trying the product: fictional journalists (example.org
 addresses) at real outlets, the press contact named in the seed press release as
-a protagonist, a press list, a segment and a press-office login. Safe to run twice."""
+a protagonist, a sender identity, a press list, a segment and a press-office
+login. Safe to run twice."""
 
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from outreach.models import Contact, ContactList, JournalistProfile, Organisation, ProtagonistProfile, Segment
+from outreach.models import (
+    Contact,
+    ContactList,
+    JournalistProfile,
+    Organisation,
+    ProtagonistProfile,
+    Segment,
+    SenderIdentity,
+)
 from outreach.services.audiences import list_add_contacts, segment_save
 from outreach.services.contacts import contact_create
 from outreach.services.roles import press_office_group_ensure
@@ -96,6 +105,18 @@ def demo_contacts_load() -> DemoContactsReport:
         ProtagonistProfile.objects.create(contact=speaker, organisation=n3tzwerk, function="Pressekontakt",
                                           kind="association")
         report.created.append(f"protagonist: {speaker}")
+
+    _sender, created = SenderIdentity.objects.get_or_create(
+        label="Pressestelle N3tzwerk",
+        defaults={
+            "from_name": "N3tzwerk Zukunft der Industrie", "from_email": "presse@example.org",
+            "reply_to_email": "presse@example.org", "is_default": True,
+            "imprint": "N3tzwerk Zukunft der Industrie · Mauerstraße 83-84 · 10117 Berlin · "
+                       "Telefon (030) 516 95 6864 · www.n3tzwerk.org",
+        },
+    )
+    if created:
+        report.created.append("sender: Pressestelle N3tzwerk")
 
     press_list, created = ContactList.objects.get_or_create(
         name="Presseverteiler Industriedialog", defaults={"description": "Journalistinnen und Journalisten für den Industriedialog"}

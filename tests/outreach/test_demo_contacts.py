@@ -27,3 +27,11 @@ def test_press_officer_login_is_in_the_press_office():
     user = get_user_model().objects.get(username="presse")
     assert user.groups.filter(name="Press office").exists()
     assert user.has_perm("outreach.view_contact")
+
+
+def test_demo_has_a_default_sender_so_a_mailing_can_be_sent_at_once():
+    from outreach.models import SenderIdentity
+
+    demo_contacts_load()
+    sender = SenderIdentity.objects.get(is_default=True)
+    assert "Mauerstraße 83-84" in sender.imprint
