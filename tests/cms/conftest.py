@@ -75,3 +75,19 @@ def broker_unreachable(monkeypatch):
             app.close()
 
     return unreachable
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A member of the Editors group (all content, no settings, no press contacts)."""
+    from cms.services.roles import editors_group_ensure
+
+    user = django_user_model.objects.create_user("test-editor", "editor@example.org")
+    user.groups.add(editors_group_ensure())
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -28,22 +28,9 @@ from cms.models import (
     StudyPage,
     Topic,
 )
-from cms.services.roles import EDITORS_GROUP, INITIATIVE_GROUP_PREFIX, editors_group_ensure
+from cms.services.roles import EDITORS_GROUP, INITIATIVE_GROUP_PREFIX
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("test-editor", "test-editor@example.org")
-    user.groups.add(editors_group_ensure())
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def add_url(model, parent) -> str:

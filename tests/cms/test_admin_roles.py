@@ -15,7 +15,6 @@ from cms.models import InitiativePage, NewsArticlePage, NewsIndexPage
 from cms.services.roles import (
     INITIATIVE_GROUP_PREFIX,
     PARTNER_PAGE_PERMISSIONS,
-    editors_group_ensure,
     initiative_partner_group_ensure,
     page_explorable_by,
 )
@@ -41,21 +40,8 @@ def partner(django_user_model, krefeld):
 
 
 @pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("test-editor", "editor@example.org")
-    user.groups.add(editors_group_ensure())
-    return user
-
-
-@pytest.fixture
 def partner_client(client, partner):
     client.force_login(partner)
-    return client
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
     return client
 
 

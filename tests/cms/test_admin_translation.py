@@ -18,7 +18,6 @@ from wagtail.users.models import UserProfile
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 
 from cms.models import NewsArticlePage, Topic
-from cms.services.roles import editors_group_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +32,6 @@ SECOND_DE = "Der nächste Dialog folgt im Herbst."
 def publishing(django_capture_on_commit_callbacks):
     """wagtail-localize publishes translations on commit; a test's transaction never commits, so run them."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("test-editor", "editor@example.org")
-    user.groups.add(editors_group_ensure())
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from outreach.models import ActivityEvent, Contact, ContactImport, ContactList, Organisation, SuppressionEntry
 from outreach.services import imports
 from outreach.services.contacts import email_suppress
+from outreach.imports.applying import apply_batch
 from outreach.services.imports import contact_import_create, contact_import_preview, contact_import_run
 from outreach.tasks import contact_import_run_task
 from tests.outreach.factories import ContactFactory, OrganisationFactory
@@ -193,7 +194,7 @@ class ContactImportResumeTests:
         # What the first worker committed before it died: the first batch, through the same code the run uses.
         with imports._opened(contact_import) as table:
             planner = imports._planner(contact_import, table.headers)
-            assert imports._apply_batch(contact_import, planner, list(table.rows)[:4], offset=0)
+            assert apply_batch(contact_import, planner, list(table.rows)[:4], offset=0)
         assert ContactImport.objects.get(pk=contact_import.pk).resume_row == 4
 
         done = contact_import_run_task.apply(args=[contact_import.pk]).get()
@@ -210,9 +211,9 @@ class ContactImportResumeTests:
         with imports._opened(contact_import) as table:
             planner = imports._planner(contact_import, table.headers)
             first_batch = list(table.rows)[:4]
-            assert imports._apply_batch(contact_import, planner, first_batch, offset=0)
+            assert apply_batch(contact_import, planner, first_batch, offset=0)
             # A second worker holding the same redelivered message sees resume_row has moved on.
-            assert not imports._apply_batch(contact_import, planner, first_batch, offset=0)
+            assert not apply_batch(contact_import, planner, first_batch, offset=0)
         assert ContactImport.objects.get(pk=contact_import.pk).created_count == 4
         again = contact_import_run_task.apply(args=[contact_import.pk]).get()
         assert (again["created"], again["status"]) == (6, "done")
