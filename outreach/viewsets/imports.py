@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from outreach.imports.mapping import FIELDS
 from outreach.models import Contact, ContactImport, ContactList
+from outreach.imports.labels import labelled_sample, problem_summary
 from outreach.services.imports import (
     contact_import_create,
     contact_import_preview,
@@ -152,7 +153,9 @@ class ContactImportPreviewView(ContactImportView):
         preview = kwargs["contact_import"].preview or {}
         return super().get_context_data(
             preview=preview, counts=preview.get("counts", {}),
-            problems=preview.get("problems", []) + preview.get("warnings", []), **kwargs,
+            problems=preview.get("problems", []) + preview.get("warnings", []),
+            problem_summary=problem_summary(preview.get("problem_counts", {})),
+            sample=labelled_sample(preview.get("sample", [])), **kwargs,
         )
 
 

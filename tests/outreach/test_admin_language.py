@@ -42,3 +42,17 @@ def test_service_messages_follow_the_active_language():
         "de": ["Ein Segment braucht mindestens eine Bedingung."],
         "en": ["A segment needs at least one condition."],
     }
+
+
+def test_the_import_preview_names_problems_and_effects_in_german(german_press_officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from outreach.services.imports import contact_import_create, contact_import_preview
+
+    data = "E-Mail;Vorname\nneu@example.org;Neu\nkaputt;Kaputt\nneu@example.org;Doppelt\n".encode("cp1252")
+    contact_import = contact_import_create(file=SimpleUploadedFile("liste.csv", data), user=None)
+    contact_import_preview(contact_import=contact_import)
+    html = german_press_officer.get(reverse("contact_imports:preview", args=[contact_import.pk])).content.decode()
+    assert "ungültige E-Mail-Adresse: 1" in html and "doppelt in der Datei: 1" in html
+    assert "invalid_email" not in html
+    assert "<td>neu</td>" in html
