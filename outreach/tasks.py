@@ -67,3 +67,11 @@ def mailings_start_due_task() -> int:
     from outreach.services.mailings import mailings_start_due
 
     return mailings_start_due()
+
+
+@shared_task
+def mailings_recover_stalled_task() -> int:
+    # Beat, every few minutes: gives back rows of batch tasks that are gone and dispatches stalled mailings.
+    from outreach.services.recovery import mailings_recover_stalled
+
+    return mailings_recover_stalled()

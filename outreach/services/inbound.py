@@ -167,21 +167,33 @@ def _bounced(*, inbound: InboundMessage, message: Message, classification: Class
     mine = [r for r in failures if r.address == message.email.lower()] or failures
     hard = any(r.hard for r in mine)
     status = next((r.status for r in mine if r.hard == hard and r.status), None)
+    return message_bounced(message=message, hard=hard, status=status, diagnostic=mine[0].diagnostic or "",
+                           occurred_at=inbound.received_at,
+                           event_data={"inbound_message_id": inbound.pk, "hard": hard, "status": status,
+                                       "diagnostic": (mine[0].diagnostic or "")[:500], "stage": "dsn"})
+
+
+def message_bounced(*, message: Message, hard: bool, status: str | None, diagnostic: str, occurred_at,
+                    event_data: dict) -> list[str]:
+    """The effects of a bounce of message, however we learned of it (a DSN, a 5xx at RCPT while sending):
+    the message BOUNCED, one bounce event (event_data), 'bounced' on the timeline; hard: the address
+    suppressed and the contact hard-bounced and stale; soft: the contact's soft-bounce count. Returns
+    the effects. Safe to repeat: the event, timeline entry and soft count come once per message."""
     effects = []
     if Message.objects.filter(pk=message.pk).exclude(status=Message.Status.BOUNCED).update(
-            status=Message.Status.BOUNCED, last_error=(mine[0].diagnostic or "")[:2000]):
+            status=Message.Status.BOUNCED, last_error=diagnostic[:2000]):
         effects.append("message bounced")
     # One bounce event, timeline entry and soft-bounce count per message, however many reports arrive.
     first = not MessageEvent.objects.filter(message=message, kind=MessageEvent.Kind.BOUNCE).exists()
     if first:
-        _event(message, MessageEvent.Kind.BOUNCE, inbound, hard=hard, status=status,
-               diagnostic=mine[0].diagnostic[:500], stage="dsn")
+        MessageEvent.objects.create(message=message, kind=MessageEvent.Kind.BOUNCE, occurred_at=occurred_at,
+                                    data=event_data)
     contact = _contact_of(message)
     if contact is not None and first:
         summary = (_("Hard bounce (%(status)s)") if hard else _("Soft bounce (%(status)s)")) % {
             "status": status or "?"}
         activity_record(contact=contact, kind=ActivityEvent.Kind.BOUNCED, summary=summary,
-                        subject=message.mailing.activity_subject, occurred_at=inbound.received_at,
+                        subject=message.mailing.activity_subject, occurred_at=occurred_at,
                         data={"hard": hard, "status": status, "message_id": message.pk})
         effects.append("timeline: bounced")
     if hard:

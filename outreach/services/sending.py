@@ -7,6 +7,11 @@ Every message's state is on its row, never in a task's arguments:
                          |--5xx--> BOUNCED (recipient refused) or FAILED, never retried
                          '--paused / cancelled--> QUEUED / CANCELLED
 
+Each send first takes a slot from the shared rate limit (outreach.delivery.ratelimit).
+A running batch refreshes claimed_at on the rows it still holds at every status
+check, so a claim that stays old belongs to a batch that is gone
+(outreach.services.recovery gives such rows back).
+
 A result is written right after the backend answers, outside any transaction,
 so a worker killed mid-batch has sent at most the one message in flight
 without recording it; the task's redelivery (same task id, acks_late)
@@ -24,13 +29,14 @@ from django.utils import timezone
 
 from outreach.delivery import PermanentDeliveryError, TransientDeliveryError, delivery_backend, headers
 from outreach.delivery.compose import LocaleParts, compose, locale_parts
+from outreach.delivery.ratelimit import rate_limiter
+from outreach.inbound.bounces import enhanced_code, severity
 from outreach.models import (
     ActivityEvent,
     Contact,
     Mailing,
     MailingAttachment,
     Message,
-    MessageEvent,
     SuppressionEntry,
     email_hash,
 )
@@ -205,18 +211,36 @@ def _deferred(message: Message, error: TransientDeliveryError, result: BatchResu
     result.errors.append(str(error))
 
 
+def refusal_bounce_type(error: PermanentDeliveryError) -> tuple[str | None, str | None]:
+    """("hard" | "soft" | None, enhanced status) for a 5xx: None when the message, not the address, was
+    refused. The hard/soft decision is the DSN one (outreach.inbound.bounces.severity), so a 550 5.1.1
+    at RCPT and a bounce report saying 5.1.1 affect the contact alike."""
+    reply = str(error)
+    status = enhanced_code(reply)
+    if not error.is_bounce:
+        return None, status  # refused at MAIL FROM or DATA: our message or our relay, not the person
+    hard, _why = severity(status=status, text=reply)
+    if not hard and status and status.split(".")[1] in ("3", "6", "7"):
+        # A policy or content refusal at RCPT (5.7.1 spam block) says nothing about the address;
+        # one blocked campaign must not suppress good addresses.
+        return None, status
+    return ("hard" if hard else "soft"), status
+
+
 def _refused(message: Message, error: PermanentDeliveryError, result: BatchResult) -> None:
-    # A refused address is a bounce, recorded as such for the bounce processing to
-    # act on. Anything else (message rejected as spam, a broken relay) is a failure.
-    bounced = error.is_bounce
-    now = timezone.now()
+    from outreach.services.inbound import message_bounced
+
+    bounce_type, status = refusal_bounce_type(error)
     Message.objects.filter(pk=message.pk).update(
-        status=MessageStatus.BOUNCED if bounced else MessageStatus.FAILED, attempts=F("attempts") + 1,
+        status=MessageStatus.BOUNCED if bounce_type else MessageStatus.FAILED, attempts=F("attempts") + 1,
         last_error=str(error)[:2000], claimed_by="", claimed_at=None,
     )
-    if bounced:
-        MessageEvent.objects.create(message=message, kind=MessageEvent.Kind.BOUNCE, occurred_at=now,
-                                    data={"code": error.code, "reply": str(error), "stage": "smtp"})
+    if bounce_type:
+        with transaction.atomic():
+            message_bounced(message=message, hard=bounce_type == "hard", status=status, diagnostic=str(error),
+                            occurred_at=timezone.now(),
+                            event_data={"bounce_type": bounce_type, "status": status, "diagnostic": str(error)[:500],
+                                        "code": error.code, "stage": "smtp"})
         result.bounced += 1
     else:
         result.failed += 1
@@ -256,6 +280,7 @@ def message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int 
         return result
     parts = locale_parts_for(mailing=mailing, locales={m.locale for m in messages})
     backend = delivery_backend(folder=str(mailing_id))
+    limiter = rate_limiter()
     connection_error = None
     try:
         backend.open()
@@ -271,8 +296,12 @@ def message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int 
                 if status != Mailing.Status.SENDING:
                     _stop(unsent, status=status, worker_task_id=worker_task_id, result=result)
                     break
+                # Still alive: a slow (rate-limited) batch must not look lost to the recovery.
+                Message.objects.filter(id__in=unsent, status=MessageStatus.SENDING,
+                                       claimed_by=worker_task_id).update(claimed_at=timezone.now())
             envelope = personalise(parts=parts[message.locale], mailing=mailing, contact=message.contact,
                                    email=message.email, locale=message.locale, token=message.token)
+            limiter.acquire()
             try:
                 provider_id = backend.send(envelope.envelope_from, envelope.recipient, envelope.message_bytes)
             except TransientDeliveryError as exc:
