@@ -186,6 +186,10 @@ MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
 # Behind a reverse proxy that sets X-Forwarded-For, its first entry is the client
 # (used only to recognise Apple's privacy proxy on opens).
 OUTREACH_TRUST_X_FORWARDED_FOR = env.bool("OUTREACH_TRUST_X_FORWARDED_FOR", default=False)
+MAIL_RATE_PER_SECOND = env.float("MAIL_RATE_PER_SECOND", default=0)  # 0 = unlimited; shared by all workers
+MAIL_RATE_LIMIT_REDIS_URL = env.str("MAIL_RATE_LIMIT_REDIS_URL", default="")  # empty: REDIS_URL, else in-process
+# Longer than the longest gap between two status checks of a live batch, or a slow batch's rows are taken over.
+MAIL_CLAIM_TIMEOUT_SECONDS = env.int("MAIL_CLAIM_TIMEOUT_SECONDS", default=900)
 MAIL_SOFT_BOUNCE_LIMIT = env.int("MAIL_SOFT_BOUNCE_LIMIT", default=3)  # soft bounces in a row before suppression
 if MAIL_BACKEND not in ("outbox", "smtp"):
     raise ImproperlyConfigured(f"MAIL_BACKEND must be 'outbox' or 'smtp', not {MAIL_BACKEND!r}.")
@@ -326,4 +330,5 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") 
 CELERY_BEAT_SCHEDULE = {
     "webhook-deliveries-requeue": {"task": "cms.tasks.webhook_deliveries_requeue_task", "schedule": 300.0},
     "mailings-start-due": {"task": "outreach.tasks.mailings_start_due_task", "schedule": 60.0},
+    "mailings-recover-stalled": {"task": "outreach.tasks.mailings_recover_stalled_task", "schedule": 300.0},
 }
