@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from outreach.views import tracking
+from outreach.views import sns, tracking
 
 app_name = "outreach"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     re_path(rf"^u/{_TOKEN}/{_SIGNATURE}/$", tracking.unsubscribe, name="unsubscribe"),
     re_path(rf"^o/{_TOKEN}/{_SIGNATURE}\.gif$", tracking.open_pixel, name="open"),
     re_path(rf"^c/{_TOKEN}/(?P<index>[0-9]{{1,6}})/{_SIGNATURE}/$", tracking.click, name="click"),
+    re_path(r"^sns/$", sns.notifications, name="sns"),
 ]

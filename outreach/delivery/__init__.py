@@ -1,4 +1,4 @@
-"""Handing finished messages to whoever carries them: a local outbox, an SMTP relay, later Amazon SES.
+"""Handing finished messages to whoever carries them: a local outbox, an SMTP relay, Amazon SES.
 
 delivery_backend() picks one from settings.MAIL_BACKEND. Every backend takes
 (envelope sender, one recipient, the message as bytes) and returns the id the
@@ -24,4 +24,8 @@ def delivery_backend(*, folder: str = "") -> DeliveryBackend:
         from outreach.delivery.smtp import SMTPBackend
 
         return SMTPBackend()
-    raise ImproperlyConfigured(f"MAIL_BACKEND must be 'outbox' or 'smtp' (SES is not built yet), not {name!r}.")
+    if name == "ses":
+        from outreach.delivery.ses import SESBackend
+
+        return SESBackend()
+    raise ImproperlyConfigured(f"MAIL_BACKEND must be 'outbox', 'smtp' or 'ses', not {name!r}.")

@@ -276,3 +276,49 @@ def contact_delivery_succeeded(*, contact: Contact) -> list[str]:
     changed = Contact.objects.filter(pk=contact.pk, bounce_state=Contact.BounceState.SOFT).update(
         bounce_state=Contact.BounceState.OK, soft_bounce_count=0, updated_at=timezone.now())
     return ["contact: soft bounces reset"] if changed else []
+
+
+def provider_feedback_process(*, dedupe_key: str, source: str, provider_message_id: str,
+                              classification: Classification, subject: str = "") -> dict:
+    """A bounce or complaint that a provider reports as data (SES through SNS) instead of as mail.
+
+    The message is the one the provider accepted under provider_message_id; the
+    effects are those of a DSN or ARF report of the same kind (_act). Recorded as
+    an InboundMessage like mail that came back, so one list shows both; idempotent
+    by dedupe_key (the notification's own id): a second time returns
+    duplicate=True and changes nothing.
+    """
+    message = (Message.objects.select_related("mailing", "contact").filter(
+        provider_message_id=provider_message_id).first() if provider_message_id else None)
+    result = {
+        "kind": classification.kind,
+        "recipients": [recipient.as_dict() for recipient in classification.recipients],
+        "matched_message_id": message.pk if message is not None else None,
+        "reasons": list(classification.reasons),
+        "source": source,
+        "duplicate": False,
+        "effects": [],
+        "inbound_message_id": None,
+    }
+    if message is None:
+        result["reasons"].append("matches no message we sent: nothing to act on")
+    with transaction.atomic():
+        inbound, created = InboundMessage.objects.get_or_create(
+            dedupe_key=dedupe_key[:255],
+            defaults={
+                "kind": classification.kind, "source": source[:20], "message": message,
+                "contact": message.contact if message is not None else None,
+                "mailing": message.mailing if message is not None else None,
+                "subject": subject[:500], "recipients": result["recipients"], "reasons": result["reasons"],
+            },
+        )
+        result["inbound_message_id"] = inbound.pk
+        if not created:
+            result["duplicate"] = True
+            return result
+        if message is not None:
+            result["effects"] = _act(inbound=inbound, message=message, classification=classification)
+    if message is None:
+        logger.warning("%s report %s (%s) left without effect: %s", source, inbound.pk, classification.kind,
+                       "; ".join(result["reasons"]))
+    return result
