@@ -4,18 +4,13 @@ import logging
 import urllib.error
 import urllib.request
 
-from outreach.sns.verify import sns_url_allowed
+from outreach.sns.verify import NoRedirects, sns_url_allowed
 
 logger = logging.getLogger(__name__)
 
 
 class SubscriptionConfirmError(Exception):
     pass
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def sns_subscription_confirm(*, payload: dict) -> None:
@@ -28,7 +23,7 @@ def sns_subscription_confirm(*, payload: dict) -> None:
     if not sns_url_allowed(url):
         raise SubscriptionConfirmError(f"SubscribeURL not on an SNS host: {url!r}")
     try:
-        with urllib.request.build_opener(_NoRedirects).open(url, timeout=10) as response:
+        with urllib.request.build_opener(NoRedirects).open(url, timeout=10) as response:
             response.read(64 * 1024)
             if response.status != 200:
                 raise SubscriptionConfirmError(f"SNS answered {response.status}")

@@ -69,17 +69,18 @@ def canonical_string(payload: dict) -> bytes:
     return "".join(lines).encode()
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    # A redirect could lead off the SNS host after the URL check.
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """For every fetch from an SNS URL: a redirect could lead off the SNS host after the URL check."""
+
     def redirect_request(self, *args, **kwargs):
         return None
 
 
 @functools.lru_cache(maxsize=16)
-def signing_key(url: str) -> rsa.RSAPublicKey:
-    """The public key in the certificate at url, fetched once per process (SNS rotates rarely, and the
-    URL names the certificate). Failures are not cached: the next message tries again."""
-    opener = urllib.request.build_opener(_NoRedirects)
+def signing_certificate(url: str) -> x509.Certificate:
+    """The certificate at url, fetched once per process (the URL names one certificate, and SNS rotates
+    rarely). Failures are not cached: the next message tries again."""
+    opener = urllib.request.build_opener(NoRedirects)
     try:
         with opener.open(url, timeout=10) as response:
             if response.status != 200:
@@ -93,13 +94,18 @@ def signing_key(url: str) -> rsa.RSAPublicKey:
         certificate = x509.load_pem_x509_certificate(pem)
     except ValueError as exc:
         raise SNSVerificationError("signing certificate unreadable") from exc
+    if not isinstance(certificate.public_key(), rsa.RSAPublicKey):
+        raise SNSVerificationError("signing certificate has no RSA key")
+    return certificate
+
+
+def signing_key(url: str) -> rsa.RSAPublicKey:
+    """The key of the (cached) certificate at url, checked for validity at each use, not only at the fetch."""
+    certificate = signing_certificate(url)
     now = datetime.datetime.now(datetime.UTC)
     if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
         raise SNSVerificationError("signing certificate expired or not yet valid")
-    key = certificate.public_key()
-    if not isinstance(key, rsa.RSAPublicKey):
-        raise SNSVerificationError("signing certificate has no RSA key")
-    return key
+    return certificate.public_key()
 
 
 def sns_message_verify(payload: dict) -> None:

@@ -29,7 +29,7 @@ from outreach.models import (
     SuppressionEntry,
     email_hash,
 )
-from outreach.sns.verify import DEFAULT_URL_PATTERN, canonical_string, signing_key, sns_url_allowed
+from outreach.sns.verify import DEFAULT_URL_PATTERN, canonical_string, signing_certificate, sns_url_allowed
 from tests.outreach.factories import ContactFactory
 from tests.outreach.sending_fixtures import mail_settings, make_mailing, sender  # noqa: F401
 
@@ -39,17 +39,19 @@ TOPIC = "arn:aws:sns:eu-central-1:123456789012:dialogdesk-ses-feedback"
 SES_ID = "0100018c2e4f7a6b-5c1d2e3f-aaaa-bbbb-cccc-0123456789ab-000000"
 
 
-def _key_and_certificate():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def certificate_pem(key, *, valid_days: int = 30) -> bytes:
+    """A self-signed certificate for key that ends valid_days from now (negative: expired that long ago)."""
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.eu-central-1.amazonaws.com")])
     now = datetime.datetime.now(datetime.UTC)
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-                   .not_valid_after(now + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
-    return key, certificate.public_bytes(serialization.Encoding.PEM)
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=60))
+                   .not_valid_after(now + datetime.timedelta(days=valid_days)).sign(key, hashes.SHA256()))
+    return certificate.public_bytes(serialization.Encoding.PEM)
 
 
-KEY, CERTIFICATE_PEM = _key_and_certificate()
+KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+CERTIFICATE_PEM = certificate_pem(KEY)
+EXPIRED_PEM = certificate_pem(KEY, valid_days=-10)
 
 
 class _FakeSNSHost(BaseHTTPRequestHandler):
@@ -60,7 +62,8 @@ class _FakeSNSHost(BaseHTTPRequestHandler):
     def do_GET(self):
         type(self).fetched.append(self.path)
         if self.path.endswith(".pem"):
-            body, content_type = CERTIFICATE_PEM, "application/x-pem-file"
+            body = EXPIRED_PEM if "expired" in self.path else CERTIFICATE_PEM
+            content_type = "application/x-pem-file"
         else:
             body, content_type = b"<ConfirmSubscriptionResponse/>", "text/xml"
         self.send_response(200)
@@ -87,9 +90,9 @@ def sns_settings(settings, sns_host):
     settings.MAIL_SNS_TOPIC_ARNS = [TOPIC]
     settings.MAIL_SNS_CERT_URL_PATTERN = rf"^{sns_host.replace('.', '[.]')}/"
     _FakeSNSHost.fetched = []
-    signing_key.cache_clear()
+    signing_certificate.cache_clear()
     yield settings
-    signing_key.cache_clear()
+    signing_certificate.cache_clear()
 
 
 def sign(payload: dict, *, version: str = "1") -> dict:
@@ -308,6 +311,14 @@ def test_certificate_off_the_sns_host_is_refused(client, sns_host, sent, url):
     assert post(client, sign(payload)).status_code == 403
     _nothing_happened(sent)
     assert _FakeSNSHost.fetched == []
+
+
+def test_expired_certificate_is_refused(client, sns_host, sent):
+    payload = notification(sns_host, bounce(sent.email))
+    payload["SigningCertURL"] = f"{sns_host}/SimpleNotificationService-expired.pem"
+
+    assert post(client, sign(payload)).status_code == 403
+    _nothing_happened(sent)
 
 
 def test_unknown_signature_version_and_non_sns_bodies(client, sns_host, sent):
