@@ -167,7 +167,7 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 
 # --- Outgoing mail (outreach delivery engine) ---------------------------------------
-MAIL_BACKEND = env.str("MAIL_BACKEND", default="outbox")  # outbox | smtp (ses comes later)
+MAIL_BACKEND = env.str("MAIL_BACKEND", default="outbox")  # outbox | smtp | ses
 MAIL_DOMAIN = env.str("MAIL_DOMAIN", default="localhost")  # Message-ID, bounces+/reply+/unsubscribe+ addresses
 MAIL_OUTBOX_DIR = env.str("MAIL_OUTBOX_DIR", default=str(VAR_DIR / "outbox"))
 MAIL_SMTP_HOST = env.str("MAIL_SMTP_HOST", default="127.0.0.1")
@@ -191,10 +191,16 @@ MAIL_RATE_LIMIT_REDIS_URL = env.str("MAIL_RATE_LIMIT_REDIS_URL", default="")  # 
 # Longer than the longest gap between two status checks of a live batch, or a slow batch's rows are taken over.
 MAIL_CLAIM_TIMEOUT_SECONDS = env.int("MAIL_CLAIM_TIMEOUT_SECONDS", default=900)
 MAIL_SOFT_BOUNCE_LIMIT = env.int("MAIL_SOFT_BOUNCE_LIMIT", default=3)  # soft bounces in a row before suppression
-if MAIL_BACKEND not in ("outbox", "smtp"):
-    raise ImproperlyConfigured(f"MAIL_BACKEND must be 'outbox' or 'smtp', not {MAIL_BACKEND!r}.")
-if not DEBUG and MAIL_BACKEND == "smtp" and MAIL_DOMAIN == "localhost":
-    raise ImproperlyConfigured("MAIL_DOMAIN must name the sending domain when MAIL_BACKEND=smtp and DEBUG is off.")
+MAIL_SES_REGION = env.str("MAIL_SES_REGION", default="eu-central-1")
+MAIL_SES_ENDPOINT_URL = env.str("MAIL_SES_ENDPOINT_URL", default="")
+MAIL_SES_CONFIGURATION_SET = env.str("MAIL_SES_CONFIGURATION_SET", default="")  # publishes Bounce/Complaint/Delivery to SNS
+MAIL_SES_TIMEOUT = env.float("MAIL_SES_TIMEOUT", default=30)
+MAIL_SES_FEEDBACK_TO_VERP = env.bool("MAIL_SES_FEEDBACK_TO_VERP", default=False)
+MAIL_SNS_TOPIC_ARNS = env.list("MAIL_SNS_TOPIC_ARNS", default=[])
+if MAIL_BACKEND not in ("outbox", "smtp", "ses"):
+    raise ImproperlyConfigured(f"MAIL_BACKEND must be 'outbox', 'smtp' or 'ses', not {MAIL_BACKEND!r}.")
+if not DEBUG and MAIL_BACKEND in ("smtp", "ses") and MAIL_DOMAIN == "localhost":
+    raise ImproperlyConfigured("MAIL_DOMAIN must name the sending domain when sending real mail with DEBUG off.")
 
 # --- Contact imports ------------------------------------------------------------------
 CONTACT_IMPORT_MAX_BYTES = env.int("CONTACT_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
