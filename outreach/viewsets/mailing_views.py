@@ -27,7 +27,7 @@ from outreach.services.mailings import (
     mailing_send,
     mailing_validate_for_send,
 )
-from outreach.services.sending import mailing_test_send
+from outreach.services.test_sends import mailing_test_send
 from outreach.viewsets.mailing_forms import LOCALES, TestSendForm
 
 Status = Mailing.Status

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 
 from outreach.models import ActivityEvent, Mailing, MailingAttachment, Message
 from outreach.services.mailings import mailing_send
-from outreach.services.sending import mailing_test_send, message_batch_send
+from outreach.services.sending import message_batch_send
+from outreach.services.test_sends import mailing_test_send
 from tests.outreach.sending_fixtures import (  # noqa: F401
     MAIL_DOMAIN,
     mail_settings,

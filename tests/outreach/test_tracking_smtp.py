@@ -7,7 +7,8 @@ import pytest
 
 from outreach.models import ActivityEvent, MailingContent, Message, MessageEvent, SuppressionEntry
 from outreach.selectors_tracking import mailing_open_stats
-from outreach.services.sending import mailing_test_send, message_batch_send
+from outreach.services.sending import message_batch_send
+from outreach.services.test_sends import mailing_test_send
 from tests.outreach.sending_fixtures import (  # noqa: F401
     mail_settings,
     make_contacts,
