@@ -141,4 +141,7 @@ def test_two_batches_of_a_mailing_arrive_at_the_configured_rate(sender, smtp_sin
     assert frozen.filter(status=Message.Status.ACCEPTED).count() == 100
     assert len(arrivals) == 100
     assert max(arrivals) - min(arrivals) >= 1.9
-    assert most_in_one_second(arrivals) <= 50
+    # Timed at the sink, after each SMTP conversation: two connections' differing
+    # round trips can move one arrival into the neighbouring second. The limiter
+    # itself (slot times) is held to the exact rate in the tests above.
+    assert most_in_one_second(arrivals) <= 51
