@@ -1,0 +1,220 @@
+"""The send benchmark's moving parts: a counting SMTP sink, worker processes, memory sampling."""
+
+import collections
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+
+logger = logging.getLogger("benchmarks.send")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+WORKER_STOP_GRACE_S = 3.0
+MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]+>)", re.IGNORECASE | re.MULTILINE)
+KOMBU_KEYS = re.compile(r"^(_kombu\..*|default|unacked|unacked_index|unacked_mutex|celery.*)$")
+
+
+class CountingHandler:
+    """Counts Message-IDs; keeps one message's bytes as the baseline's template, nothing else."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.ids: collections.Counter = collections.Counter()
+            self.count = 0
+            self.without_id = 0
+            self.first_at: float | None = None
+            self.last_at: float | None = None
+            self.sample: bytes | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        data = envelope.original_content or envelope.content
+        head = data[: data.find(b"\r\n\r\n") + 2] if b"\r\n\r\n" in data else data[:8192]
+        match = MESSAGE_ID.search(head)
+        now = time.monotonic()
+        with self.lock:
+            self.count += 1
+            if match:
+                self.ids[match.group(1).decode()] += 1
+            else:
+                self.without_id += 1
+            if self.first_at is None:
+                self.first_at = now
+            self.last_at = now
+            if self.sample is None:
+                self.sample = bytes(data)
+            count = self.count
+        return f"250 2.0.0 Ok: queued as B{count:06d}"
+
+    def snapshot(self) -> tuple[int, float | None]:
+        with self.lock:
+            return self.count, self.last_at
+
+
+class _AnyPortController(Controller):
+    """Port 0: the OS picks a free port, read back before aiosmtpd's readiness check connects to it."""
+
+    def _trigger_server(self):
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+# --- Redis -------------------------------------------------------------------------------
+
+def broker_purge(url: str) -> int:
+    """Empty the broker's Redis database; refuse if it holds anything but Celery/kombu keys."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        keys = [key.decode() for key in client.keys("*")]
+        foreign = [key for key in keys if not KOMBU_KEYS.match(key)]
+        if foreign:
+            raise SystemExit(f"{url} holds keys that are not Celery's ({foreign[:5]}); use a free Redis database.")
+        if keys:
+            client.delete(*keys)
+        return len(keys)
+    finally:
+        client.close()
+
+
+# --- Workers -----------------------------------------------------------------------------
+
+class Worker:
+    """`celery -A cms worker` in its own process group, logging to a file."""
+
+    def __init__(self, *, number: int, env: dict, log_dir: Path, concurrency: int):
+        self.number = number
+        self.env = env
+        self.concurrency = concurrency
+        self.log_path = log_dir / f"worker-{number}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Worker":
+        command = [sys.executable, "-m", "celery", "-A", "cms", "worker", "--concurrency", str(self.concurrency),
+                   "--pool", "prefork", "-n", f"bench{self.number}-{os.getpid()}@%h", "-l", "info",
+                   "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=REPO_ROOT, env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+        logger.info("worker %s: pid %s", self.number, self.process.pid)
+        return self
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker {self.number} exited early:\n{self.log_tail()}")
+            if b" ready." in self.log_path.read_bytes():
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"worker {self.number} not ready after {timeout} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def pids(self) -> list[int]:
+        """The worker and all its descendants (the pool children)."""
+        if self.process is None or self.process.poll() is not None:
+            return []
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            try:
+                todo.extend(int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+            except OSError:
+                pass
+        return found
+
+    def kill(self, target: str) -> list[int]:
+        """SIGKILL the whole process group, or one pool child. Returns the killed pids."""
+        if target == "child":
+            children = self.pids()[1:]
+            if children:
+                os.kill(children[0], signal.SIGKILL)
+                return children[:1]
+        killed = self.pids()
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=10)
+        return killed
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=WORKER_STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            pass
+        except ProcessLookupError:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # also pool children the main process left behind
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=10)
+
+
+def rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def pss_kb(pid: int) -> int:
+    """Proportional set size: shared (copy-on-write) pages counted once across the pool."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class RSSSampler(threading.Thread):
+    """Samples VmRSS of every worker process every interval: the peak sum per worker and the peak process."""
+
+    def __init__(self, workers: list[Worker], interval: float = 0.2):
+        super().__init__(daemon=True)
+        self.workers, self.interval = workers, interval
+        self.peak_worker_kb = 0
+        self.peak_process_kb = 0
+        self.peak_worker_pss_kb = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            for worker in list(self.workers):
+                sizes = [rss_kb(pid) for pid in worker.pids()]
+                if sizes:
+                    self.peak_worker_kb = max(self.peak_worker_kb, sum(sizes))
+                    self.peak_process_kb = max(self.peak_process_kb, max(sizes))
+                    self.peak_worker_pss_kb = max(self.peak_worker_pss_kb, sum(pss_kb(p) for p in worker.pids()))
+            self.stopped.wait(self.interval)
+
+
+# --- Content -----------------------------------------------------------------------------
