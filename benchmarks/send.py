@@ -51,6 +51,7 @@ from urllib.parse import urlsplit
 
 from benchmarks.contacts import ThrowawayPostgres
 from benchmarks.sendparts import (
+    newsletter_html,
     CountingHandler,
     RSSSampler,
     Worker,
@@ -75,39 +76,6 @@ class ThrowawaySendDatabase(ThrowawayPostgres):
         super().__init__(base_url)
         old, self.name = self.name, f"dialogdesk_bench_send_{os.getpid()}"
         self.url = self.url.replace(f"/{old}", f"/{self.name}")
-
-
-PARAGRAPHS = [
-    "Die Industrie in Nordrhein-Westfalen steht vor großen Veränderungen: Energiewende, Digitalisierung und der "
-    "Fachkräftemangel fordern Unternehmen, Gewerkschaften und Politik gleichermaßen heraus.",
-    "Beim Industriedialog in Krefeld diskutierten über zweihundert Gäste, wie Wertschöpfung und Beschäftigung in der "
-    "Region gesichert werden können. Die Ergebnisse fassen wir für Sie zusammen.",
-    "Grüne Wärme für die Chemieparks, Wasserstoff für die Stahlwerke und schnellere Genehmigungen für neue Anlagen: "
-    "Die Teilnehmerinnen und Teilnehmer waren sich über die Prioritäten bemerkenswert einig.",
-    "Für Rückfragen stehen Ihnen unsere Ansprechpartnerinnen und Ansprechpartner in der Pressestelle gern zur "
-    "Verfügung. Fotos der Veranstaltung dürfen Sie unter Angabe der Quelle honorarfrei verwenden.",
-]
-
-
-def newsletter_html(target_bytes: int = 30_000, links: int = 10) -> str:
-    """About target_bytes of German newsletter HTML with `links` distinct links and merge fields."""
-    head = ("<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>Newsletter</title></head>"
-            "<body style=\"font-family: Arial, sans-serif; color: #222;\">"
-            "<p>{{ salutation }}</p><p>heute erhalten Sie, {{ first_name }} {{ last_name }}, unseren Newsletter.</p>")
-    sections, number = [], 0
-    while len(head) + sum(len(s.encode()) for s in sections) < target_bytes - 200:
-        text = PARAGRAPHS[number % len(PARAGRAPHS)]
-        if number < links:
-            link = (f"<p><a href=\"https://www.zukunft-der-industrie.de/aktuelles/beitrag-{number + 1}\" "
-                    f"style=\"color: #0a5;\">Weiterlesen: Beitrag {number + 1}</a></p>")
-        else:
-            link = ""
-        sections.append(f"<table role=\"presentation\" width=\"100%\"><tr><td style=\"padding: 12px 24px;\">"
-                        f"<h2>Thema {number + 1}: Wandel gestalten</h2><p>{text}</p>{link}</td></tr></table>")
-        number += 1
-    if number < links:
-        raise ValueError("target size too small for the links")
-    return head + "".join(sections) + "</body></html>"
 
 
 def create_mailing(*, recipients: int):
