@@ -83,3 +83,23 @@ def celery_worker_thread():
                 yield worker
     finally:
         task_postrun.disconnect(close_connections)
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint():
+    """moto in server mode on loopback: boto3 talks HTTP to a real process (S3, SES, SNS)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
