@@ -92,7 +92,7 @@ def compose(
         html_values = {**html_values, **parts.tracking.values(token)}
     html = parts.html.render(html_values)
     message_id = headers.message_id(token)
-    envelope = dict(envelope_from=headers.bounce_address(token), recipient=to_email, message_id=message_id)
+    envelope = {"envelope_from": headers.bounce_address(token), "recipient": to_email, "message_id": message_id}
     if not (to_email.isascii() and from_email.isascii() and reply_to.isascii()):
         return Envelope(**envelope, message_bytes=_compose_with_stdlib(
             parts=parts, subject=subject, text=text, html=html, to_name=to_name, to_email=to_email,

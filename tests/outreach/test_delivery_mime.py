@@ -7,8 +7,8 @@ from email.policy import default
 import pytest
 
 from outreach.delivery import mime
-from outreach.delivery.headers import mail_domain, unsubscribe_url
 from outreach.delivery.compose import _compose_with_stdlib, compose, locale_parts
+from outreach.delivery.headers import mail_domain, unsubscribe_url
 
 NAMES = ["Erika Mustermann", "Jürgen Groß-Öztürk", 'Dr. "Doc" O\'Brien, Jr.', "Zoë 李", ""]
 TEXTS = [
