@@ -20,6 +20,7 @@ re-claims its own SENDING rows and never sees the ACCEPTED ones again.
 
 import html
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -247,6 +248,27 @@ def _refused(message: Message, error: PermanentDeliveryError, result: BatchResul
     result.errors.append(str(error))
 
 
+_ACCEPTED_SQL = None
+
+
+def _record_accepted(pk: int, *, message_id: str, provider_id: str) -> None:
+    """The hot path of a send: one UPDATE per accepted message, in plain SQL because the ORM
+    compiled the same statement anew for every message (0.6 ms, more than encoding the message)."""
+    global _ACCEPTED_SQL
+    if _ACCEPTED_SQL is None:
+        quote = connection.ops.quote_name
+        columns = {f.name: quote(f.column) for f in Message._meta.concrete_fields}
+        _ACCEPTED_SQL = (
+            f"UPDATE {quote(Message._meta.db_table)} SET {columns['status']} = %s, {columns['sent_at']} = %s, "
+            f"{columns['message_id']} = %s, {columns['provider_message_id']} = %s, "
+            f"{columns['attempts']} = {columns['attempts']} + 1, {columns['last_error']} = '' "
+            f"WHERE {columns['id']} = %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_ACCEPTED_SQL, [MessageStatus.ACCEPTED, connection.ops.adapt_datetimefield_value(timezone.now()),
+                                       message_id, provider_id[:255], pk])
+
+
 def mailing_finish_if_done(*, mailing_id: int) -> bool:
     """Mark a SENDING mailing SENT once no message is QUEUED or SENDING. Safe to call from any batch."""
     if Message.objects.filter(mailing_id=mailing_id, status__in=(MessageStatus.QUEUED, MessageStatus.SENDING)).exists():
@@ -256,12 +278,42 @@ def mailing_finish_if_done(*, mailing_id: int) -> bool:
     ))
 
 
+@contextmanager
+def _quick_commits():
+    """PostgreSQL: commits of this connection return before the WAL reaches the disk.
+
+    Each accepted message is committed on its own (a killed worker must leave a record
+    of everything the server took), and waiting for fdatasync on each of them cost more
+    than building and sending the message. The record is still safe from what this
+    guards against: a dead worker or a lost connection. It is in the server's memory
+    and WAL buffers at once; only a crash of PostgreSQL itself within
+    wal_writer_delay (200 ms by default) could lose the last few, and their recipients
+    would get a second copy after recovery. Nothing else is affected: the setting is
+    this connection's and is reset when the batch ends.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 def message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int | None = None) -> BatchResult:
     """Send up to batch_size of the mailing's messages. Idempotent per message; see the module docstring.
 
     Raises TransientDeliveryError after the batch if any message was deferred
     (its task retries with backoff) or the backend could not be reached.
     """
+    with _quick_commits():
+        return _message_batch_send(mailing_id=mailing_id, worker_task_id=worker_task_id, batch_size=batch_size)
+
+
+def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int | None) -> BatchResult:
     result = BatchResult()
     mailing = Mailing.objects.select_related("sender").get(pk=mailing_id)
     mine = Message.objects.filter(mailing_id=mailing_id, status=MessageStatus.SENDING, claimed_by=worker_task_id)
@@ -297,7 +349,7 @@ def message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int 
                     _stop(unsent, status=status, worker_task_id=worker_task_id, result=result)
                     break
                 # Still alive: a slow (rate-limited) batch must not look lost to the recovery.
-                Message.objects.filter(id__in=unsent, status=MessageStatus.SENDING,
+                Message.objects.filter(mailing_id=mailing_id, status=MessageStatus.SENDING,
                                        claimed_by=worker_task_id).update(claimed_at=timezone.now())
             envelope = personalise(parts=parts[message.locale], mailing=mailing, contact=message.contact,
                                    email=message.email, locale=message.locale, token=message.token)
@@ -317,10 +369,7 @@ def message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int 
                 _refused(message, exc, result)
                 continue
             unsent.remove(message.id)
-            Message.objects.filter(pk=message.pk).update(
-                status=MessageStatus.ACCEPTED, sent_at=timezone.now(), message_id=envelope.message_id,
-                provider_message_id=provider_id[:255], attempts=F("attempts") + 1, last_error="",
-            )
+            _record_accepted(message.pk, message_id=envelope.message_id, provider_id=provider_id)
             result.accepted += 1
             mailed.add(message.contact_id)
     except BaseException:
