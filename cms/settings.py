@@ -197,10 +197,27 @@ MAIL_SES_CONFIGURATION_SET = env.str("MAIL_SES_CONFIGURATION_SET", default="")  
 MAIL_SES_TIMEOUT = env.float("MAIL_SES_TIMEOUT", default=30)
 MAIL_SES_FEEDBACK_TO_VERP = env.bool("MAIL_SES_FEEDBACK_TO_VERP", default=False)
 MAIL_SNS_TOPIC_ARNS = env.list("MAIL_SNS_TOPIC_ARNS", default=[])
+# Inbound mail by IMAP (outreach.services.inbound_imap): off while MAIL_IMAP_HOST is empty.
+MAIL_IMAP_HOST = env.str("MAIL_IMAP_HOST", default="")
+MAIL_IMAP_SECURITY = env.str("MAIL_IMAP_SECURITY", default="ssl")  # ssl | starttls | none (this machine only)
+MAIL_IMAP_PORT = env.int("MAIL_IMAP_PORT", default=993 if MAIL_IMAP_SECURITY == "ssl" else 143)
+MAIL_IMAP_USER = env.str("MAIL_IMAP_USER", default="")
+MAIL_IMAP_PASSWORD = env.str("MAIL_IMAP_PASSWORD", default="")
+MAIL_IMAP_FOLDER = env.str("MAIL_IMAP_FOLDER", default="INBOX")
+MAIL_IMAP_PROCESSED_FOLDER = env.str("MAIL_IMAP_PROCESSED_FOLDER", default="Dialogdesk/Processed")  # empty: delete
+MAIL_IMAP_TIMEOUT = env.float("MAIL_IMAP_TIMEOUT", default=30.0)
+MAIL_IMAP_BATCH = env.int("MAIL_IMAP_BATCH", default=500)  # mails per run, so that a beat run stays short
 if MAIL_BACKEND not in ("outbox", "smtp", "ses"):
     raise ImproperlyConfigured(f"MAIL_BACKEND must be 'outbox', 'smtp' or 'ses', not {MAIL_BACKEND!r}.")
 if not DEBUG and MAIL_BACKEND in ("smtp", "ses") and MAIL_DOMAIN == "localhost":
     raise ImproperlyConfigured("MAIL_DOMAIN must name the sending domain when sending real mail with DEBUG off.")
+if MAIL_IMAP_SECURITY not in ("ssl", "starttls", "none"):
+    raise ImproperlyConfigured(f"MAIL_IMAP_SECURITY must be 'ssl', 'starttls' or 'none', not {MAIL_IMAP_SECURITY!r}.")
+_imap_local = MAIL_IMAP_HOST.strip("[]").lower() in ("127.0.0.1", "::1", "localhost")
+if MAIL_IMAP_HOST and MAIL_IMAP_SECURITY == "none" and not _imap_local:
+    # The poller refuses it as well (outreach.inbound.imap), for settings changed at run time.
+    raise ImproperlyConfigured("MAIL_IMAP_SECURITY=none (clear-text password) is allowed only for a server on this "
+                               "machine (127.0.0.1, ::1, localhost); use 'ssl' or 'starttls'.")
 
 # --- Contact imports ------------------------------------------------------------------
 CONTACT_IMPORT_MAX_BYTES = env.int("CONTACT_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
@@ -337,4 +354,7 @@ CELERY_BEAT_SCHEDULE = {
     "webhook-deliveries-requeue": {"task": "cms.tasks.webhook_deliveries_requeue_task", "schedule": 300.0},
     "mailings-start-due": {"task": "outreach.tasks.mailings_start_due_task", "schedule": 60.0},
     "mailings-recover-stalled": {"task": "outreach.tasks.mailings_recover_stalled_task", "schedule": 300.0},
+    # Expires before the next one is due: when workers are busy, one waiting poll is enough.
+    "inbound-imap-poll": {"task": "outreach.tasks.inbound_imap_poll_task", "schedule": 60.0,
+                          "options": {"expires": 55}},
 }

@@ -75,3 +75,14 @@ def mailings_recover_stalled_task() -> int:
     from outreach.services.recovery import mailings_recover_stalled
 
     return mailings_recover_stalled()
+
+
+# --- Inbound mail -------------------------------------------------------------
+
+
+@shared_task
+def inbound_imap_poll_task(limit: int | None = None) -> dict:
+    # Beat, every minute. Returns at once when MAIL_IMAP_HOST is empty or another run holds the lock.
+    from outreach.services.inbound_imap import imap_poll
+
+    return imap_poll(limit=limit)
