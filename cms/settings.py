@@ -207,6 +207,13 @@ MAIL_IMAP_FOLDER = env.str("MAIL_IMAP_FOLDER", default="INBOX")
 MAIL_IMAP_PROCESSED_FOLDER = env.str("MAIL_IMAP_PROCESSED_FOLDER", default="Dialogdesk/Processed")  # empty: delete
 MAIL_IMAP_TIMEOUT = env.float("MAIL_IMAP_TIMEOUT", default=30.0)
 MAIL_IMAP_BATCH = env.int("MAIL_IMAP_BATCH", default=500)  # mails per run, so that a beat run stays short
+# SES email receiving (outreach.sns.receiving): the buckets a receipt rule's S3 action may name; empty
+# refuses the S3 action. The SNS action needs none of these.
+MAIL_SES_INBOUND_BUCKETS = env.list("MAIL_SES_INBOUND_BUCKETS", default=[])
+MAIL_SES_INBOUND_DELETE = env.bool("MAIL_SES_INBOUND_DELETE", default=False)  # the object, once processed
+MAIL_SES_INBOUND_S3_ENDPOINT_URL = env.str("MAIL_SES_INBOUND_S3_ENDPOINT_URL", default="")
+# Short: the fetch happens while SNS waits for our answer, and SNS retries a failed delivery itself.
+MAIL_SES_INBOUND_S3_TIMEOUT = env.float("MAIL_SES_INBOUND_S3_TIMEOUT", default=5)
 if MAIL_BACKEND not in ("outbox", "smtp", "ses"):
     raise ImproperlyConfigured(f"MAIL_BACKEND must be 'outbox', 'smtp' or 'ses', not {MAIL_BACKEND!r}.")
 if not DEBUG and MAIL_BACKEND in ("smtp", "ses") and MAIL_DOMAIN == "localhost":

@@ -1,4 +1,5 @@
-"""What SES tells us through SNS about a message it carried: Bounce, Complaint, Delivery.
+"""What SES tells us through SNS about a message it carried: Bounce, Complaint, Delivery; and mail it
+received for us ("Received", handed on to outreach.sns.receiving).
 
 Both SES formats are read: identity notifications ("notificationType") and
 configuration-set event publishing ("eventType"); the objects inside are the
@@ -23,6 +24,7 @@ from outreach.inbound.bounces import FailedRecipient
 from outreach.inbound.classify import Classification
 from outreach.models import Message, MessageEvent
 from outreach.services.inbound import contact_delivery_succeeded, provider_feedback_process
+from outreach.sns.receiving import ses_received_process
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +64,8 @@ def _complaint(complaint: dict) -> Classification:
 
 def ses_notification_process(*, sns_message_id: str, message: str) -> dict:
     """Act on the Message of a verified SNS Notification. Returns a summary; never raises for content
-    it does not understand (SNS would only send it again)."""
+    it does not understand (SNS would only send it again). Raises InboundFetchError (outreach.sns.receiving)
+    when received mail cannot be fetched from S3 now."""
     try:
         notification = json.loads(message)
     except ValueError:
@@ -78,6 +81,8 @@ def ses_notification_process(*, sns_message_id: str, message: str) -> dict:
         classification = _bounce(notification["bounce"])
     elif kind == "Complaint" and isinstance(notification.get("complaint"), dict):
         classification = _complaint(notification["complaint"])
+    elif kind == "Received":
+        return ses_received_process(sns_message_id=sns_message_id, notification=notification)
     elif kind == "Delivery":
         return _delivered(sns_message_id=sns_message_id, provider_id=provider_id,
                           delivery=notification.get("delivery") or {})

@@ -1,9 +1,11 @@
-"""The HTTPS endpoint Amazon SNS posts to: SES bounce, complaint and delivery notifications.
+"""The HTTPS endpoint Amazon SNS posts to: SES bounce, complaint and delivery notifications, and mail
+SES received for us.
 
 Only messages on a topic we listen to (MAIL_SNS_TOPIC_ARNS) and with a valid SNS
 signature are acted on; anything else is refused before any work, with 403 so
-nobody learns more. A genuine message we cannot use still gets 200: SNS would
-otherwise retry it for hours.
+nobody learns more. A genuine message we cannot use still gets 2xx: SNS would
+otherwise retry it for hours. Received mail that cannot be fetched from S3 right
+now gets 503, so that SNS delivers the notification again.
 """
 
 import json
@@ -16,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from outreach.sns.notifications import ses_notification_process
+from outreach.sns.receiving import InboundFetchError
 from outreach.sns.subscriptions import SubscriptionConfirmError, sns_subscription_confirm
 from outreach.sns.verify import (
     NOTIFICATION,
@@ -55,6 +58,13 @@ def notifications(request):
             logger.error("SNS subscription to %s not confirmed: %s", payload.get("TopicArn"), exc)
             return HttpResponse(_("Could not confirm the subscription."), status=502, content_type="text/plain")
     elif payload["Type"] == NOTIFICATION:
-        ses_notification_process(sns_message_id=str(payload.get("MessageId", "")), message=payload.get("Message", ""))
+        try:
+            ses_notification_process(sns_message_id=str(payload.get("MessageId", "")),
+                                     message=payload.get("Message", ""))
+        except InboundFetchError as exc:
+            logger.error("SNS message %r: received mail not fetched, SNS will retry: %s", payload.get("MessageId"),
+                         exc)
+            return HttpResponse(_("The mail could not be fetched; try again later."), status=503,
+                                content_type="text/plain")
     # UnsubscribeConfirmation: nothing to do; the subscription is gone, and re-subscribing is a person's decision.
     return HttpResponse(status=204)

@@ -1,23 +1,16 @@
 """POST /o/sns/: SNS signatures (v1 SHA1, v2 SHA256), topic and certificate-host checks, SES feedback effects.
 
-The notifications are signed with a key and self-signed certificate made here;
-the certificate is served, and subscription confirmations are received, by a
-real HTTP server on 127.0.0.1 that MAIL_SNS_CERT_URL_PATTERN lets through.
+The notifications are signed with the test key of sns_fixtures; the certificate
+is served, and subscription confirmations are received, by a real HTTP server on
+127.0.0.1 that MAIL_SNS_CERT_URL_PATTERN lets through.
 """
 
 import base64
 import copy
-import datetime
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 from django.urls import reverse
 
 from outreach.models import (
@@ -29,96 +22,14 @@ from outreach.models import (
     SuppressionEntry,
     email_hash,
 )
-from outreach.sns.verify import DEFAULT_URL_PATTERN, canonical_string, signing_certificate, sns_url_allowed
+from outreach.sns.verify import DEFAULT_URL_PATTERN, canonical_string, sns_url_allowed
 from tests.outreach.factories import ContactFactory
 from tests.outreach.sending_fixtures import mail_settings, make_mailing, sender  # noqa: F401
+from tests.outreach.sns_fixtures import TOPIC, FakeSNSHost, notification, post, sign, sns_host, sns_settings  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-TOPIC = "arn:aws:sns:eu-central-1:123456789012:dialogdesk-ses-feedback"
 SES_ID = "0100018c2e4f7a6b-5c1d2e3f-aaaa-bbbb-cccc-0123456789ab-000000"
-
-
-def certificate_pem(key, *, valid_days: int = 30) -> bytes:
-    """A self-signed certificate for key that ends valid_days from now (negative: expired that long ago)."""
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.eu-central-1.amazonaws.com")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=60))
-                   .not_valid_after(now + datetime.timedelta(days=valid_days)).sign(key, hashes.SHA256()))
-    return certificate.public_bytes(serialization.Encoding.PEM)
-
-
-KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-CERTIFICATE_PEM = certificate_pem(KEY)
-EXPIRED_PEM = certificate_pem(KEY, valid_days=-10)
-
-
-class _FakeSNSHost(BaseHTTPRequestHandler):
-    """Serves the signing certificate and records what is fetched (subscription confirmations)."""
-
-    fetched: ClassVar[list[str]] = []
-
-    def do_GET(self):
-        type(self).fetched.append(self.path)
-        if self.path.endswith(".pem"):
-            body = EXPIRED_PEM if "expired" in self.path else CERTIFICATE_PEM
-            content_type = "application/x-pem-file"
-        else:
-            body, content_type = b"<ConfirmSubscriptionResponse/>", "text/xml"
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def sns_host():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeSNSHost)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(autouse=True)
-def sns_settings(settings, sns_host):
-    settings.MAIL_SNS_TOPIC_ARNS = [TOPIC]
-    settings.MAIL_SNS_CERT_URL_PATTERN = rf"^{sns_host.replace('.', '[.]')}/"
-    _FakeSNSHost.fetched = []
-    signing_certificate.cache_clear()
-    yield settings
-    signing_certificate.cache_clear()
-
-
-def sign(payload: dict, *, version: str = "1") -> dict:
-    payload = {**payload, "SignatureVersion": version}
-    algorithm = hashes.SHA1() if version == "1" else hashes.SHA256()
-    payload["Signature"] = base64.b64encode(KEY.sign(canonical_string(payload), padding.PKCS1v15(),
-                                                     algorithm)).decode()
-    return payload
-
-
-def notification(sns_host: str, message: dict, *, message_id: str = "8f3c2f4e-1111-4a5b-9c0d-000000000001",
-                 subject: str | None = None, topic: str = TOPIC) -> dict:
-    payload = {
-        "Type": "Notification", "MessageId": message_id, "TopicArn": topic, "Message": json.dumps(message),
-        "Timestamp": "2026-11-25T10:00:00.000Z", "SigningCertURL": f"{sns_host}/SimpleNotificationService-test.pem",
-        "UnsubscribeURL": f"{sns_host}/?Action=Unsubscribe&SubscriptionArn={TOPIC}:sub",
-    }
-    if subject is not None:
-        payload["Subject"] = subject
-    return payload
-
-
-def post(client, payload: dict):
-    # SNS posts its JSON as text/plain, with the type in a header as well.
-    return client.post(reverse("outreach:sns"), data=json.dumps(payload), content_type="text/plain",
-                       HTTP_X_AMZ_SNS_MESSAGE_TYPE=payload.get("Type", ""))
 
 
 def ses_mail(recipient: str) -> dict:
@@ -199,7 +110,7 @@ def test_signed_permanent_bounce_is_a_hard_bounce(client, sns_host, sent, versio
     assert contact.activity.filter(kind=ActivityEvent.Kind.BOUNCED).count() == 1
     inbound = InboundMessage.objects.get()
     assert (inbound.kind, inbound.source, inbound.message) == ("bounce", "ses", sent)
-    assert _FakeSNSHost.fetched == ["/SimpleNotificationService-test.pem"]
+    assert FakeSNSHost.fetched == ["/SimpleNotificationService-test.pem"]
 
 
 def test_the_same_notification_twice_acts_once_and_the_certificate_is_cached(client, sns_host, sent):
@@ -210,7 +121,7 @@ def test_the_same_notification_twice_acts_once_and_the_certificate_is_cached(cli
 
     assert InboundMessage.objects.count() == 1
     assert sent.events.filter(kind=MessageEvent.Kind.BOUNCE).count() == 1
-    assert _FakeSNSHost.fetched == ["/SimpleNotificationService-test.pem"]
+    assert FakeSNSHost.fetched == ["/SimpleNotificationService-test.pem"]
 
 
 def test_signed_notification_with_a_subject_verifies(client, sns_host, sent):
@@ -296,7 +207,7 @@ def test_unknown_topic_is_refused_without_fetching_anything(client, sns_host, se
 
     assert post(client, payload).status_code == 403
     _nothing_happened(sent)
-    assert _FakeSNSHost.fetched == []
+    assert FakeSNSHost.fetched == []
 
 
 @pytest.mark.parametrize("url", [
@@ -310,7 +221,7 @@ def test_certificate_off_the_sns_host_is_refused(client, sns_host, sent, url):
 
     assert post(client, sign(payload)).status_code == 403
     _nothing_happened(sent)
-    assert _FakeSNSHost.fetched == []
+    assert FakeSNSHost.fetched == []
 
 
 def test_expired_certificate_is_refused(client, sns_host, sent):
@@ -348,7 +259,7 @@ def test_subscription_confirmation_visits_the_subscribe_url(client, sns_host, ve
     response = post(client, sign(subscription(sns_host), version=version))
 
     assert response.status_code == 204
-    assert _FakeSNSHost.fetched == ["/SimpleNotificationService-test.pem",
+    assert FakeSNSHost.fetched == ["/SimpleNotificationService-test.pem",
                                     f"/?Action=ConfirmSubscription&TopicArn={TOPIC}&Token=2336412f"]
 
 
@@ -356,7 +267,7 @@ def test_subscription_confirmation_elsewhere_is_not_visited(client, sns_host):
     payload = sign(subscription(sns_host, subscribe_url="http://127.0.0.2:9/?Action=ConfirmSubscription"))
 
     assert post(client, payload).status_code == 502
-    assert _FakeSNSHost.fetched == ["/SimpleNotificationService-test.pem"]
+    assert FakeSNSHost.fetched == ["/SimpleNotificationService-test.pem"]
 
 
 def test_tampered_subscription_confirmation_is_not_visited(client, sns_host):
@@ -365,7 +276,7 @@ def test_tampered_subscription_confirmation_is_not_visited(client, sns_host):
     payload["Token"] = "forged"
 
     assert post(client, payload).status_code == 403
-    assert not any("ConfirmSubscription" in path for path in _FakeSNSHost.fetched)
+    assert not any("ConfirmSubscription" in path for path in FakeSNSHost.fetched)
 
 
 def test_unsubscribe_confirmation_verifies_and_does_nothing(client, sns_host):
@@ -373,7 +284,7 @@ def test_unsubscribe_confirmation_verifies_and_does_nothing(client, sns_host):
     payload["Type"] = "UnsubscribeConfirmation"
 
     assert post(client, sign(payload, version="2")).status_code == 204
-    assert _FakeSNSHost.fetched == ["/SimpleNotificationService-test.pem"]
+    assert FakeSNSHost.fetched == ["/SimpleNotificationService-test.pem"]
 
 
 @pytest.mark.parametrize(("url", "allowed"), [
