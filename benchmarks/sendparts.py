@@ -204,6 +204,8 @@ class RSSSampler(threading.Thread):
         self.peak_worker_kb = 0
         self.peak_process_kb = 0
         self.peak_worker_pss_kb = 0
+        # The first sample, taken before anything is sent: growth with the number of recipients shows against it.
+        self.first_worker_pss_kb: int | None = None
         self.stopped = threading.Event()
 
     def run(self) -> None:
@@ -213,7 +215,10 @@ class RSSSampler(threading.Thread):
                 if sizes:
                     self.peak_worker_kb = max(self.peak_worker_kb, sum(sizes))
                     self.peak_process_kb = max(self.peak_process_kb, max(sizes))
-                    self.peak_worker_pss_kb = max(self.peak_worker_pss_kb, sum(pss_kb(p) for p in worker.pids()))
+                    pss = sum(pss_kb(p) for p in worker.pids())
+                    if self.first_worker_pss_kb is None:
+                        self.first_worker_pss_kb = pss
+                    self.peak_worker_pss_kb = max(self.peak_worker_pss_kb, pss)
             self.stopped.wait(self.interval)
 
 
