@@ -1,4 +1,4 @@
-"""Mailings from draft to sent: validate, copy content, render, freeze the audience, control the run.
+"""Mailings from draft to sent: write the draft, validate, copy content, render, freeze the audience, control the run.
 
 The sending itself (batches, personalisation, the delivery backend) is in
 outreach.services.sending.
@@ -7,6 +7,7 @@ outreach.services.sending.
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -22,6 +23,11 @@ logger = logging.getLogger(__name__)
 
 Status = Mailing.Status
 FREEZE_CHUNK = 2000
+# Until it starts, nothing has been copied, rendered or frozen; after that the batches read the stored content.
+EDITABLE_STATUSES = (Status.DRAFT, Status.SCHEDULED)
+MAILING_VALUE_FIELDS = ("title", "source", "sender", "audience_providers", "scheduled_at", "track_opens",
+                        "track_clicks", "track_replies")
+CONTENT_FIELDS = ("subject", "preheader", "body_mjml", "body_html", "body_text")
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,85 @@ def mailing_audience(*, mailing: Mailing) -> QuerySet:
     if condition is None:
         return Contact.objects.none()
     return Contact.objects.filter(condition)
+
+
+def _unknown(names, allowed) -> None:
+    unknown = sorted(set(names) - set(allowed))
+    if unknown:
+        raise TypeError(f"not a field that can be set here: {', '.join(unknown)}")
+
+
+def _contents_clean(*, mailing: Mailing, contents: dict[str, dict | None]) -> dict[str, MailingContent]:
+    """The languages to keep, as unsaved MailingContent rows; raises ValidationError naming every problem."""
+    known = {code for code, _name in settings.LANGUAGES}
+    kept, problems = {}, []
+    for locale, values in contents.items():
+        if values is None:
+            continue
+        _unknown(values, CONTENT_FIELDS)
+        if locale not in known:
+            problems.append(_("Unknown language: %(locale)s") % {"locale": locale})
+            continue
+        content = MailingContent(mailing=mailing, locale=locale,
+                                 **{name: values.get(name, "") for name in CONTENT_FIELDS})
+        if not content.subject.strip() or not (content.body_mjml.strip() or content.body_html.strip()):
+            problems.append(_("%(locale)s: write both a subject and a body, or leave the language out.")
+                            % {"locale": locale})
+            continue
+        try:
+            content.full_clean(exclude=["mailing"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            problems.extend(f"{locale}: {message}" for message in exc.messages)
+        kept[locale] = content
+    if not kept and not mailing.source and not problems:
+        # A mailing with a source gets its content copied from there when it starts.
+        problems.append(_("Write subject and body in at least one language."))
+    if problems:
+        raise ValidationError(problems)
+    return kept
+
+
+@transaction.atomic
+def mailing_save(*, mailing: Mailing | None, values: dict, contents: dict[str, dict | None], lists=None,
+                 segments=None, user=None) -> Mailing:
+    """Create a draft mailing (mailing=None) or change one that has not started, with its content per language.
+
+    values: Mailing fields by name (MAILING_VALUE_FIELDS); fields left out keep their value (or default).
+    lists, segments: the whole audience, as objects or ids; None leaves it as it is.
+    contents: every language the mailing is to have, {locale: {"subject", "preheader", "body_mjml" or
+        "body_html", "body_text"}}; a field left out is empty. A language mapped to None, or missing, is
+        removed. Saved content counts as not rendered: the start renders it again.
+    user: recorded as the creator of a new mailing.
+
+    Raises ValidationError, and changes nothing, if the mailing has started (checked under a row lock, so a
+    start at the same moment wins cleanly), if a field is invalid, or if no language has subject and body
+    (unless the mailing has a source, whose content is copied when it starts). TypeError for a field name
+    that cannot be set here. Saving the same data twice leaves the same rows.
+    """
+    _unknown(values, MAILING_VALUE_FIELDS)
+    if mailing is None:
+        mailing = Mailing(created_by=user)
+    else:
+        mailing = _locked(mailing)
+        if mailing.status not in EDITABLE_STATUSES:
+            raise ValidationError(_("This mailing is %(status)s and can no longer be changed.")
+                                  % {"status": mailing.get_status_display()})
+    for name, value in values.items():
+        setattr(mailing, name, value)
+    mailing.full_clean()
+    kept = _contents_clean(mailing=mailing, contents=contents)
+    mailing.save()
+    if lists is not None:
+        mailing.lists.set(lists)
+    if segments is not None:
+        mailing.segments.set(segments)
+    MailingContent.objects.filter(mailing=mailing).exclude(locale__in=kept).delete()
+    for locale, content in kept.items():
+        MailingContent.objects.update_or_create(
+            mailing=mailing, locale=locale,
+            defaults={**{name: getattr(content, name) for name in CONTENT_FIELDS}, "rendered_at": None},
+        )
+    return mailing
 
 
 def _undeliverable() -> Q:

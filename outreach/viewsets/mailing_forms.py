@@ -5,12 +5,12 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from outreach.models import ContactList, Mailing, MailingContent, Segment, SenderIdentity
+from outreach.services.mailings import mailing_save
 
 # The languages a one-off mailing is written in, the original first: the freeze gives
 # every contact whose language is missing the first language that has content.
@@ -27,6 +27,7 @@ class MailingForm(WagtailAdminModelForm):
     """Title, sender, audience, tracking and schedule. The content is in one ContentForm per language."""
 
     WHEN_NOW, WHEN_LATER = "now", "later"
+    VALUE_FIELDS = ("title", "sender", "track_opens", "track_clicks", "track_replies", "scheduled_at")
 
     when = forms.ChoiceField(
         label=_("When"), widget=forms.RadioSelect, initial=WHEN_NOW,
@@ -149,7 +150,7 @@ class ContentForm(forms.Form):
         is_html = data["body_format"] == self.FORMAT_HTML
         return {"subject": data["subject"].strip(), "preheader": data["preheader"].strip(),
                 "body_mjml": "" if is_html else data["body"], "body_html": data["body"] if is_html else "",
-                "body_text": data["body_text"], "rendered_at": None}
+                "body_text": data["body_text"]}
 
 
 def content_forms(mailing: Mailing | None, data=None) -> list[ContentForm]:
@@ -168,25 +169,19 @@ def content_forms_valid(forms_: list[ContentForm]) -> bool:
     return valid
 
 
-@transaction.atomic
 def mailing_form_save(*, form: MailingForm, contents: list[ContentForm], user) -> Mailing:
-    """Save the mailing and one MailingContent per filled-in language; an emptied language is removed.
+    """Hand what was typed to outreach.services.mailings.mailing_save as plain values; an emptied language goes.
 
-    Kept next to the forms because it only stores what was typed; everything with a
-    consequence (rendering, freezing, sending) is in outreach.services.mailings.
+    Raises ValidationError from the service, e.g. when the mailing was started since the form was opened.
     """
-    mailing = form.save(commit=False)
-    if not mailing.pk:
-        mailing.created_by = user
-    mailing.save()
-    form.save_m2m()
-    for content_form in contents:
-        if content_form.is_filled():
-            MailingContent.objects.update_or_create(mailing=mailing, locale=content_form.locale,
-                                                    defaults=content_form.content_values())
-        else:
-            MailingContent.objects.filter(mailing=mailing, locale=content_form.locale).delete()
-    return mailing
+    data = form.cleaned_data
+    return mailing_save(
+        mailing=form.instance if form.instance.pk else None,
+        values={name: data[name] for name in MailingForm.VALUE_FIELDS},
+        lists=data["lists"], segments=data["segments"],
+        contents={content.locale: content.content_values() if content.is_filled() else None for content in contents},
+        user=user,
+    )
 
 
 _SEPARATORS = re.compile(r"[\s,;]+")

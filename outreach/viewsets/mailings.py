@@ -9,6 +9,7 @@ outreach.selectors_mailings.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
 from outreach.models import Mailing, SenderIdentity
+from outreach.services.mailings import EDITABLE_STATUSES
 from outreach.viewsets.mailing_forms import MailingForm, content_forms, content_forms_valid, mailing_form_save
 from outreach.viewsets.mailing_reports import MailingReportExportView, MailingReportView
 from outreach.viewsets.mailing_views import (
@@ -30,7 +32,6 @@ from outreach.viewsets.mailing_views import (
     MailingTestSendView,
 )
 
-EDITABLE = (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED)
 EXTRA_URL_NAMES = ("overview", "preview", "test_send", "send", "control", "progress", "progress_json", "report",
                    "report_export")
 
@@ -66,7 +67,13 @@ class MailingFormViewMixin:
         if not content_forms_valid(self.content_forms):
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
-        return super().form_valid(form)
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            # The service checks again under a row lock: the mailing may have been started since the GET.
+            form.add_error(None, exc.messages)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
 
     def form_invalid(self, form):
         content_forms_valid(self.content_forms)  # so their errors show along with the mailing form's
@@ -99,7 +106,7 @@ class MailingEditView(MailingFormViewMixin, generic.EditView):
     def _locked(self):
         # Once sending has begun, the batches read the stored subject: a change now would split the mailing.
         self.object = self.get_object()
-        if self.object.status not in EDITABLE:
+        if self.object.status not in EDITABLE_STATUSES:
             messages.warning(self.request, _("This mailing is %(status)s and can no longer be changed.")
                              % {"status": self.object.get_status_display()})
             return redirect(overview_url(self.object))
