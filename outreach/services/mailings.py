@@ -122,6 +122,10 @@ def mailing_save(*, mailing: Mailing | None, values: dict, contents: dict[str, d
                                   % {"status": mailing.get_status_display()})
     for name, value in values.items():
         setattr(mailing, name, value)
+    if mailing.status == Status.SCHEDULED and not (mailing.scheduled_at and mailing.scheduled_at > timezone.now()):
+        # No time ahead any more: beat would either never start it or start it at once, neither of
+        # which the editor asked for. As a draft it waits for "Send".
+        mailing.status = Status.DRAFT
     mailing.full_clean()
     kept = _contents_clean(mailing=mailing, contents=contents)
     mailing.save()

@@ -1,5 +1,7 @@
 """mailing_save: a draft mailing written from plain data, the way the admin form and other apps do it."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -91,8 +93,17 @@ class MailingSaveTests:
 
     def test_a_scheduled_mailing_can_still_be_changed(self, sender):
         mailing = make_mailing(sender=sender, contacts=[], status=Status.SCHEDULED)
-        mailing_save(mailing=mailing, values={"title": "Verschoben"}, contents={"de": GERMAN})
-        assert Mailing.objects.get(pk=mailing.pk).title == "Verschoben"
+        later = timezone.now() + timedelta(days=2)
+        mailing_save(mailing=mailing, values={"title": "Verschoben", "scheduled_at": later}, contents={"de": GERMAN})
+        saved = Mailing.objects.get(pk=mailing.pk)
+        assert (saved.title, saved.status, saved.scheduled_at) == ("Verschoben", Status.SCHEDULED, later)
+
+    @pytest.mark.parametrize("when", [None, "past"])
+    def test_a_scheduled_mailing_without_a_time_ahead_goes_back_to_draft(self, sender, when):
+        mailing = make_mailing(sender=sender, contacts=[], status=Status.SCHEDULED)
+        scheduled_at = timezone.now() - timedelta(hours=1) if when else None
+        mailing_save(mailing=mailing, values={"scheduled_at": scheduled_at}, contents={"de": GERMAN})
+        assert Mailing.objects.get(pk=mailing.pk).status == Status.DRAFT
 
     @pytest.mark.parametrize("status", [Status.SENDING, Status.PAUSED, Status.SENT, Status.CANCELLED])
     def test_a_started_mailing_is_refused_and_left_alone(self, sender, status):
