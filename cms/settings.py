@@ -116,6 +116,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests on a file, like the embedded default: an in-memory database shares its cache between
+    # connections, where two writers get "table is locked" at once instead of waiting their turn.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(VAR_DIR / "test-dialogdesk.sqlite3"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs more than it saves on this app's short OLTP queries
     # (0.3–0.9 s on a segment count over a million contacts).
