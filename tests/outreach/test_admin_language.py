@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.outreach.sending_fixtures import mail_settings, sender  # noqa: F401
+
 pytestmark = pytest.mark.django_db
 
 
@@ -56,3 +58,25 @@ def test_the_import_preview_names_problems_and_effects_in_german(german_press_of
     assert "ungültige E-Mail-Adresse: 1" in html and "doppelt in der Datei: 1" in html
     assert "invalid_email" not in html
     assert "<td>neu</td>" in html
+
+
+@pytest.mark.usefixtures("mail_settings")
+def test_the_report_chart_keeps_svg_numbers_in_german(german_press_officer, sender,  # noqa: F811
+                                                      django_capture_on_commit_callbacks):
+    """German formats 212.0 as "212,0", which no SVG attribute accepts: the chart would draw nothing."""
+    import re
+
+    from outreach.services.mailings import mailing_send
+    from outreach.services.sending import message_batch_send
+    from tests.outreach.sending_fixtures import make_contacts, make_mailing
+
+    mailing = make_mailing(sender=sender, contacts=make_contacts(3))
+    with django_capture_on_commit_callbacks():
+        mailing_send(mailing=mailing)
+    message_batch_send(mailing_id=mailing.pk, worker_task_id="report-de")
+
+    html = german_press_officer.get(reverse("outreach_mailings:report", args=[mailing.pk])).content.decode()
+    chart = html.split("data-report-chart", 1)[1].split("</svg>", 1)[0]
+    coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', chart)
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), coordinates
+    assert "Zugestellt" in html
