@@ -1,4 +1,5 @@
-"""Reads for tracking: a locale's tracked links (for the redirect) and a mailing's open and click figures."""
+"""Reads for tracking: a locale's tracked links (for the redirect), a mailing's open and click figures,
+and the replies that came back to it."""
 
 from dataclasses import dataclass, field
 
@@ -6,6 +7,7 @@ from django.core.cache import cache
 from django.db.models import Count
 
 from outreach.models import (
+    InboundMessage,
     Mailing,
     MailingContent,
     Message,
@@ -111,3 +113,20 @@ def mailing_open_stats(*, mailing: Mailing) -> OpenStats:
         unique_opens=human["unique"], opens=human["total"], prefetched=prefetched,
         unique_clicks=click_totals["unique"], clicks=click_totals["total"], links=links,
     )
+
+
+@dataclass(frozen=True)
+class MailingReplies:
+    replies: list[InboundMessage]  # the newest first, at most limit, each with its contact
+    total: int
+    auto_replies: list[InboundMessage]  # out-of-office and the like, kept apart
+    auto_total: int
+
+
+def mailing_replies(*, mailing: Mailing, limit: int = 100) -> MailingReplies:
+    """Replies to a mailing as stored (quoted history stripped), and its auto-replies apart. Four queries."""
+    inbound = InboundMessage.objects.filter(mailing=mailing).select_related("contact").order_by("-received_at", "-id")
+    replies = inbound.filter(kind=InboundMessage.Kind.REPLY)
+    auto = inbound.filter(kind=InboundMessage.Kind.AUTO_REPLY)
+    return MailingReplies(replies=list(replies[:limit]), total=replies.count(), auto_replies=list(auto[:limit]),
+                          auto_total=auto.count())

@@ -1,8 +1,9 @@
 """Mail that comes back: classify it, find the message it is about, and act on it once.
 
 inbound_process is the one entry point for every way mail arrives: the Postfix
-pipe (manage.py ingest_mail), and later IMAP polling and SES inbound through
-SNS. It takes the raw bytes, so each of those only has to get the bytes.
+pipe (manage.py ingest_mail), the IMAP poller (outreach.services.inbound_imap) and SES
+receiving through SNS (outreach.sns.receiving). It takes the raw bytes, so each of those
+only has to get the bytes.
 
 Effects, per kind (none with dry_run, none for a mail seen before):
 

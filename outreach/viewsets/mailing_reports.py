@@ -3,6 +3,7 @@
 The chart is an inline SVG drawn on the server: no JavaScript library and no
 CDN in the admin, and it prints and screenshots like the rest of the page.
 
+The page also lists the replies (people's words, for the press office's eyes).
 The export holds aggregate numbers and the mailing's own link URLs, no
 personal data, so it is not written to the ExportLog (that log answers
 "when was this person's data handed out" for Art. 15 requests, and a report
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outreach.selectors_mailings import MailingReport, mailing_report
+from outreach.selectors_tracking import mailing_replies
 from outreach.services.exports import FORMATS, cell_neutralise
 from outreach.viewsets.mailing_views import MailingView
 from outreach.viewsets.responses import export_response
@@ -127,6 +129,7 @@ class MailingReportView(MailingView):
         report = mailing_report(mailing=self.mailing)
         return self.render_to_response(self.get_context_data(
             report=report, summary=report_summary(report), chart=report_chart(report),
+            replies=mailing_replies(mailing=self.mailing),
         ))
 
 
