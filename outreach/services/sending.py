@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -299,8 +299,13 @@ def _quick_commits():
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:
+            # The connection broke mid-batch: it is discarded with its settings, and the
+            # batch's own error is the one to report.
+            pass
 
 
 def message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int | None = None) -> BatchResult:

@@ -238,3 +238,19 @@ class ControlTests:
         assert statuses(mailing) == {Status.ACCEPTED: 6}
         mailed = ActivityEvent.objects.filter(kind="mailed", subject=mailing.activity_subject)
         assert sorted(mailed.values_list("contact_id", flat=True)) == sorted(c.pk for c in contacts)
+
+
+@pytest.mark.postgres
+def test_a_batch_leaves_its_connection_with_durable_commits_again(sender, smtp_sink):
+    """The batch commits its per-message results without waiting for the disk; the connection is
+    kept (CONN_MAX_AGE) and must not carry that into the next task's work."""
+    from django.db import connection
+
+    mailing = sent(make_mailing(sender=sender, contacts=make_contacts(3)))
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO local")  # not the default either, so a reset shows
+    message_batch_send(mailing_id=mailing.pk, worker_task_id="task-durable")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert statuses(mailing) == {Status.ACCEPTED: 3}
