@@ -186,6 +186,9 @@ MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=200)
 MAIL_STATUS_CHECK_EVERY = env.int("MAIL_STATUS_CHECK_EVERY", default=25)
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=5)
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
+# Attachments of one language together (outreach.services.attachments). Base64 makes them a third larger
+# on the wire, and many receiving servers refuse messages over 10-25 MB: 10 MB stays below that.
+MAIL_ATTACHMENT_MAX_BYTES = env.int("MAIL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Behind a reverse proxy that sets X-Forwarded-For, its first entry is the client
 # (used only to recognise Apple's privacy proxy on opens).
 OUTREACH_TRUST_X_FORWARDED_FOR = env.bool("OUTREACH_TRUST_X_FORWARDED_FOR", default=False)

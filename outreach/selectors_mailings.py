@@ -28,11 +28,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, Lower, NullIf, TruncDay, TruncHour
+from django.db.models.functions import Coalesce, Length, Lower, NullIf, TruncDay, TruncHour
 from django.db.models.lookups import In, StartsWith
 from django.utils import timezone
 
-from outreach.models import Contact, Mailing, MailingContent, Message, MessageEvent
+from outreach.models import Contact, Mailing, MailingAttachment, MailingContent, Message, MessageEvent
 from outreach.rendering import compile_template, render_content
 from outreach.segments import not_suppressed
 from outreach.services.mailings import mailing_audience
@@ -73,6 +73,28 @@ def mailing_audience_estimate(*, mailing: Mailing) -> AudienceEstimate:
     )
     recipients = counts["addressed"] - counts["suppressed"] - counts["undeliverable"]
     return AudienceEstimate(recipients=recipients, frozen=False, **counts)
+
+
+@dataclass(frozen=True)
+class AttachmentSummary:
+    id: int
+    locale: str
+    filename: str
+    mimetype: str
+    size: int
+
+
+def mailing_attachments_by_locale(*, mailing: Mailing) -> dict[str, list[AttachmentSummary]]:
+    """The mailing's attachments per language, in upload order; their content (megabytes) is not loaded."""
+    if not mailing.pk:
+        return {}
+    rows = (MailingAttachment.objects.filter(mailing=mailing).order_by("id")
+            .values_list("id", "locale", "filename", "mimetype", Length("content")))
+    result: dict[str, list[AttachmentSummary]] = {}
+    for pk, locale, filename, mimetype, size in rows:
+        result.setdefault(locale, []).append(
+            AttachmentSummary(id=pk, locale=locale, filename=filename, mimetype=mimetype, size=size or 0))
+    return result
 
 
 @dataclass(frozen=True)

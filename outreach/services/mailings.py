@@ -104,7 +104,7 @@ def mailing_save(*, mailing: Mailing | None, values: dict, contents: dict[str, d
     lists, segments: the whole audience, as objects or ids; None leaves it as it is.
     contents: every language the mailing is to have, {locale: {"subject", "preheader", "body_mjml" or
         "body_html", "body_text"}}; a field left out is empty. A language mapped to None, or missing, is
-        removed. Saved content counts as not rendered: the start renders it again.
+        removed, with its attachments. Saved content counts as not rendered: the start renders it again.
     user: recorded as the creator of a new mailing.
 
     Raises ValidationError, and changes nothing, if the mailing has started (checked under a row lock, so a
@@ -134,6 +134,8 @@ def mailing_save(*, mailing: Mailing | None, values: dict, contents: dict[str, d
     if segments is not None:
         mailing.segments.set(segments)
     MailingContent.objects.filter(mailing=mailing).exclude(locale__in=kept).delete()
+    # Nobody gets a language without content, so its files would only linger unseen in the database.
+    MailingAttachment.objects.filter(mailing=mailing).exclude(locale__in=kept).delete()
     for locale, content in kept.items():
         MailingContent.objects.update_or_create(
             mailing=mailing, locale=locale,

@@ -1,15 +1,24 @@
 """The forms of the mailing screens: the mailing itself, its content per language, a test send."""
 
 import re
+from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from outreach.models import ContactList, Mailing, MailingContent, Segment, SenderIdentity
+from outreach.selectors_mailings import AttachmentSummary, mailing_attachments_by_locale
+from outreach.services.attachments import (
+    attachment_max_bytes,
+    attachment_problems,
+    mailing_attachment_add,
+    mailing_attachment_remove,
+)
 from outreach.services.mailings import mailing_save
 
 # The languages a one-off mailing is written in, the original first: the freeze gives
@@ -95,8 +104,26 @@ MJML_STARTER = """<mjml>
 </mjml>"""
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's "Uploading multiple files"); cleans to a list, empty if none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_file_clean = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single_file_clean(item, initial) for item in data]
+        return [single_file_clean(data, initial)] if data else []
+
+
 class ContentForm(forms.Form):
-    """Subject and body of one language. Left empty, the language is not sent."""
+    """Subject, body and attachments of one language. Left empty, the language is not sent."""
 
     FORMAT_MJML, FORMAT_HTML = "mjml", "html"
 
@@ -118,8 +145,14 @@ class ContentForm(forms.Form):
         label=_("Plain text (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Leave empty to have it made from the body."),
     )
+    attachments = MultipleFileField(label=_("Attach files"), required=False)
+    remove_attachments = forms.TypedMultipleChoiceField(
+        label=_("Attached files"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick a file to remove it."),
+    )
 
-    def __init__(self, *args, locale: str, label: str, content: MailingContent | None = None, **kwargs):
+    def __init__(self, *args, locale: str, label: str, content: MailingContent | None = None,
+                 existing_attachments: Iterable[AttachmentSummary] = (), **kwargs):
         if content is not None and "initial" not in kwargs:
             is_html = bool(content.body_html.strip()) and not content.body_mjml.strip()
             kwargs["initial"] = {
@@ -129,6 +162,15 @@ class ContentForm(forms.Form):
             }
         super().__init__(*args, prefix=locale, **kwargs)
         self.locale, self.label = locale, label
+        self.existing_attachments = list(existing_attachments)
+        self.fields["attachments"].help_text = _(
+            "Sent with every mail in this language, e.g. the press release as PDF or a photo. Together at most "
+            "%(limit)s; programs and scripts cannot be attached. After an error, choose the files again."
+        ) % {"limit": filesizeformat(attachment_max_bytes())}
+        self.fields["remove_attachments"].choices = [
+            (attachment.id, f"{attachment.filename} ({filesizeformat(attachment.size)})")
+            for attachment in self.existing_attachments
+        ]
 
     def is_filled(self) -> bool:
         data = self.cleaned_data
@@ -143,7 +185,24 @@ class ContentForm(forms.Form):
                 self.add_error("subject", _("A language with a body needs a subject."))
             if not cleaned.get("body", "").strip():
                 self.add_error("body", _("A language with a subject needs a body."))
+        uploads = cleaned.get("attachments") or []
+        if uploads:
+            if not self.is_filled():
+                self.add_error("attachments", _("Files can only be attached to a language with subject and body."))
+            removed = set(cleaned.get("remove_attachments") or [])
+            kept_bytes = sum(a.size for a in self.existing_attachments if a.id not in removed)
+            # The same check the service makes when saving, here so that it shows on this field.
+            for problem in attachment_problems(files=[(upload.name, upload.size) for upload in uploads],
+                                               existing_bytes=kept_bytes):
+                self.add_error("attachments", problem)
         return cleaned
+
+    def attachments_save(self, *, mailing: Mailing) -> None:
+        """Remove the ticked files and add the uploaded ones, through the service (which checks again)."""
+        for attachment_id in self.cleaned_data.get("remove_attachments") or []:
+            mailing_attachment_remove(mailing=mailing, attachment_id=attachment_id)
+        for upload in self.cleaned_data.get("attachments") or []:
+            mailing_attachment_add(mailing=mailing, locale=self.locale, filename=upload.name, content=upload.read())
 
     def content_values(self) -> dict:
         data = self.cleaned_data
@@ -153,9 +212,12 @@ class ContentForm(forms.Form):
                 "body_text": data["body_text"]}
 
 
-def content_forms(mailing: Mailing | None, data=None) -> list[ContentForm]:
+def content_forms(mailing: Mailing | None, data=None, files=None) -> list[ContentForm]:
     existing = {c.locale: c for c in mailing.contents.all()} if mailing and mailing.pk else {}
-    forms_ = [ContentForm(data, locale=locale, label=label, content=existing.get(locale)) for locale, label in LOCALES]
+    attachments = mailing_attachments_by_locale(mailing=mailing) if mailing else {}
+    forms_ = [ContentForm(data, files, locale=locale, label=label, content=existing.get(locale),
+                          existing_attachments=attachments.get(locale, ()))
+              for locale, label in LOCALES]
     if not existing:
         forms_[0].initial["body"] = MJML_STARTER
     return forms_
@@ -170,18 +232,24 @@ def content_forms_valid(forms_: list[ContentForm]) -> bool:
 
 
 def mailing_form_save(*, form: MailingForm, contents: list[ContentForm], user) -> Mailing:
-    """Hand what was typed to outreach.services.mailings.mailing_save as plain values; an emptied language goes.
+    """Hand what was typed to outreach.services.mailings.mailing_save as plain values; an emptied language goes
+    (with its files). Then the attachments of the languages kept, through outreach.services.attachments.
 
-    Raises ValidationError from the service, e.g. when the mailing was started since the form was opened.
+    Call it in one transaction (the admin's save_instance is): a ValidationError from a service, e.g. when the
+    mailing was started since the form was opened, then leaves nothing saved.
     """
     data = form.cleaned_data
-    return mailing_save(
+    mailing = mailing_save(
         mailing=form.instance if form.instance.pk else None,
         values={name: data[name] for name in MailingForm.VALUE_FIELDS},
         lists=data["lists"], segments=data["segments"],
         contents={content.locale: content.content_values() if content.is_filled() else None for content in contents},
         user=user,
     )
+    for content in contents:
+        if content.is_filled():
+            content.attachments_save(mailing=mailing)
+    return mailing
 
 
 _SEPARATORS = re.compile(r"[\s,;]+")

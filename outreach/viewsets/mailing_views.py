@@ -19,7 +19,12 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from outreach.models import Mailing
-from outreach.selectors_mailings import mailing_audience_estimate, mailing_preview, mailing_progress
+from outreach.selectors_mailings import (
+    mailing_attachments_by_locale,
+    mailing_audience_estimate,
+    mailing_preview,
+    mailing_progress,
+)
 from outreach.services.mailings import (
     mailing_cancel,
     mailing_pause,
@@ -68,13 +73,14 @@ class MailingView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
             {"url": "", "label": self.get_page_title()},
         ]
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, *, attachments: dict | None = None, **kwargs):
         mailing = self.mailing
         contents = list(mailing.contents.order_by("id"))
         return super().get_context_data(
             mailing=mailing, status=Status,
             locales=[{"code": c.locale, "name": LOCALE_NAMES.get(c.locale, c.locale), "subject": c.subject,
-                      "preview_url": self.url("preview", c.locale)} for c in contents],
+                      "preview_url": self.url("preview", c.locale),
+                      "attachments": (attachments or {}).get(c.locale, [])} for c in contents],
             urls={name: self.url(name) for name in self.url_names if name != "preview"},
             edit_url=reverse(self.edit_url_name, args=[mailing.pk]),
             delete_url=reverse(self.delete_url_name, args=[mailing.pk]),
@@ -93,7 +99,8 @@ class MailingOverviewView(MailingView):
         mailing = self.mailing
         tracking = [label for on, label in ((mailing.track_opens, _("opens")), (mailing.track_clicks, _("clicks")),
                                             (mailing.track_replies, _("replies"))) if on]
-        context = {"estimate": mailing_audience_estimate(mailing=mailing), "tracking": tracking}
+        context = {"estimate": mailing_audience_estimate(mailing=mailing), "tracking": tracking,
+                   "attachments": mailing_attachments_by_locale(mailing=mailing)}
         if mailing.status in (Status.DRAFT, Status.SCHEDULED):
             context["problems"] = send_problems(mailing)
             context["test_form"] = TestSendForm(locales=[c.locale for c in mailing.contents.order_by("id")])

@@ -59,8 +59,10 @@ class MailingFormViewMixin:
     @property
     def content_forms(self):
         if not hasattr(self, "_content_forms"):
-            data = self.request.POST if self.request.method == "POST" else None
-            self._content_forms = content_forms(getattr(self, "object", None), data)
+            is_post = self.request.method == "POST"
+            self._content_forms = content_forms(getattr(self, "object", None),
+                                                self.request.POST if is_post else None,
+                                                self.request.FILES if is_post else None)
         return self._content_forms
 
     def form_valid(self, form):
@@ -91,7 +93,9 @@ class MailingFormViewMixin:
         return []
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(content_forms=self.content_forms, **kwargs)
+        # The file inputs are in the content forms, not in the mailing form Wagtail's template asks.
+        is_multipart = any(content.is_multipart() for content in self.content_forms)
+        return super().get_context_data(content_forms=self.content_forms, form_is_multipart=is_multipart, **kwargs)
 
 
 class MailingCreateView(MailingFormViewMixin, generic.CreateView):
