@@ -7,6 +7,7 @@ from outreach.viewsets.bulk_actions import CONTACT_BULK_ACTIONS
 from outreach.viewsets.contacts import ContactViewSet, OrganisationViewSet
 from outreach.viewsets.imports import ContactImportViewSet
 from outreach.viewsets.mailings import MailingViewSet, SenderIdentityViewSet
+from outreach.viewsets.outbox import OutboxViewSet
 from outreach.viewsets.privacy import ExportLogViewSet, SuppressionEntryViewSet
 from outreach.viewsets.profiles import FollowUpViewSet, JournalistProfileViewSet, ProtagonistProfileViewSet
 
@@ -27,6 +28,7 @@ export_log_viewset = _viewset(ExportLogViewSet, "export-log")
 import_viewset = ContactImportViewSet("contact_imports")
 mailing_viewset = _viewset(MailingViewSet, "mailings")
 sender_viewset = _viewset(SenderIdentityViewSet, "senders")
+outbox_viewset = _viewset(OutboxViewSet, "outbox")
 
 
 class OutreachViewSetGroup(ViewSetGroup):
@@ -36,7 +38,7 @@ class OutreachViewSetGroup(ViewSetGroup):
     items = (
         contact_viewset, organisation_viewset, journalist_viewset, protagonist_viewset, list_viewset,
         segment_viewset, mailing_viewset, follow_up_viewset, import_viewset, suppression_viewset,
-        export_log_viewset, sender_viewset,
+        export_log_viewset, sender_viewset, outbox_viewset,
     )
 
 
