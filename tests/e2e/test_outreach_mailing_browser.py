@@ -173,3 +173,15 @@ def test_press_officer_writes_tests_and_sends_a_mailing(
     assert delivered_bar.bounding_box()["height"] > 100
     mailing.refresh_from_db()
     assert (mailing.status, mailing.recipients_count) == (Mailing.Status.SENT, len(contacts))
+
+    # 6. The press officer reads one of the mails in the admin's outbox, as it went out.
+    english_contact = next(contact for contact in contacts if contact.language == "en")
+    page.get_by_role("button", name="Pressekontakte").click()
+    page.get_by_role("link", name="Postausgang").click()
+    page.get_by_label("Aussendung").select_option(label=TITLE)
+    rows = page.locator("[data-outbox] tbody tr")
+    expect(rows).to_have_count(len(contacts))
+    rows.filter(has_text=english_contact.email).get_by_role("link").click()
+    expect(page.locator("[data-outbox-subject]")).to_have_text(SUBJECT_EN)
+    mail = page.frame_locator("iframe[title='E-Mail']")
+    expect(mail.get_by_text(f"The industry dialogues continue, {english_contact.first_name}")).to_be_visible()
