@@ -19,6 +19,7 @@ from outreach.models import (
 )
 from outreach.services.audiences import list_add_contacts, segment_save
 from outreach.services.contacts import contact_create
+from outreach.services.demo_mailing import demo_mailing_ensure
 from outreach.services.roles import press_office_group_ensure
 
 OUTLETS = [
@@ -106,7 +107,7 @@ def demo_contacts_load() -> DemoContactsReport:
                                           kind="association")
         report.created.append(f"protagonist: {speaker}")
 
-    _sender, created = SenderIdentity.objects.get_or_create(
+    sender, created = SenderIdentity.objects.get_or_create(
         label="Pressestelle N3tzwerk",
         defaults={
             "from_name": "N3tzwerk Zukunft der Industrie", "from_email": "presse@example.org",
@@ -129,6 +130,8 @@ def demo_contacts_load() -> DemoContactsReport:
                      description="Presse mit dem Thema Industriedialog in Thüringen oder Baden-Württemberg, "
                                  "deutschsprachig, zustellbar, in den letzten 14 Tagen nicht angeschrieben.")
         report.created.append("segment: Industrie-Presse Thüringen und Baden-Württemberg")
+    if demo_mailing_ensure(sender=sender, press_list=press_list):
+        report.created.append("mailing: the seed press release, as a draft")
     return report
 
 

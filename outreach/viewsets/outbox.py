@@ -87,7 +87,7 @@ class OutboxMessageView(OutboxView):
             raise Http404
         return self.render_to_response(self.get_context_data(
             message=message, preview_html=PREVIEW_CSP + message.html if message.html else "",
-            raw_url=reverse("outreach_outbox:raw", args=[folder, name]),
+            raw_url=reverse("outreach_outbox:raw", args=[folder, name]), index_url=self.index_url(),
             attachment_urls={a["index"]: reverse("outreach_outbox:attachment", args=[folder, name, a["index"]])
                              for a in message.attachments},
         ))

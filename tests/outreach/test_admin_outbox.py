@@ -47,6 +47,7 @@ def test_a_message_reads_as_sent_without_loading_remote_images(press_client, sen
     assert response.status_code == 200
     page = response.content.decode()
     assert message.email in page and "Einladung zum Industriedialog" in page
+    assert f'{reverse("outreach_outbox:index")}?folder={sent.pk}' in page  # back to this mailing's mails
     assert "Abmelden" in response.context["message"].text
     # The open pixel is in the HTML; the iframe's own policy keeps it from loading (and counting an open).
     assert open_signature(message.token) in response.context["message"].html

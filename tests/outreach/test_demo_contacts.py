@@ -35,3 +35,19 @@ def test_demo_has_a_default_sender_so_a_mailing_can_be_sent_at_once():
     demo_contacts_load()
     sender = SenderIdentity.objects.get(is_default=True)
     assert "Mauerstraße 83-84" in sender.imprint
+
+
+def test_demo_has_the_seed_press_release_as_a_draft_that_can_be_sent():
+    from outreach.models import Mailing
+    from outreach.services.demo_mailing import TITLE
+    from outreach.services.mailings import mailing_locales, mailing_validate_for_send
+
+    demo_contacts_load()
+    mailing = Mailing.objects.get(title=TITLE)
+    assert mailing.status == Mailing.Status.DRAFT
+    assert mailing_locales(mailing=mailing) == ["de", "en"]
+    assert "Modellregionen" in mailing.contents.get(locale="de").body_mjml
+    assert list(mailing.lists.values_list("name", flat=True)) == ["Presseverteiler Industriedialog"]
+    mailing_validate_for_send(mailing=mailing)  # raises if anything keeps it from being sent
+    Mailing.objects.filter(pk=mailing.pk).update(status=Mailing.Status.SENT)
+    assert demo_contacts_load().created == [] and Mailing.objects.filter(title=TITLE).count() == 1
