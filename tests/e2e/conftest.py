@@ -61,3 +61,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
         demo_content_load()
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
+
+
+PRESS_OFFICE_PASSWORD = "e2e-only-Passwort-Presse"
+
+
+@pytest.fixture
+def press_office_user(django_user_model):
+    """A press officer with no language preference (the admin speaks German), the demo content loaded."""
+    from cms.services.demo import demo_content_load
+    from outreach.services.roles import press_office_group_ensure
+
+    demo_content_load()
+    user = django_user_model.objects.create_user("presse-e2e", "presse-e2e@example.org", PRESS_OFFICE_PASSWORD)
+    user.groups.add(press_office_group_ensure())
+    return user
+
+
+def admin_login(page, live_server, username: str, password: str) -> None:
+    """Log in through the admin's German login form and wait for the dashboard."""
+    from django.urls import reverse
+
+    page.goto(f"{live_server.url}{reverse('wagtailadmin_login')}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{live_server.url}{reverse('wagtailadmin_home')}")

@@ -6,11 +6,10 @@ import pytest
 from django.urls import reverse
 
 from outreach.models import Contact, ContactImport
+from tests.e2e.conftest import PRESS_OFFICE_PASSWORD, admin_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-USERNAME = "presse-e2e"
-PASSWORD = "e2e-only-Passwort-2"
 # As German Excel saves it: semicolons, Windows-1252, umlauts.
 CSV = (
     "E-Mail;Anrede;Vorname;Nachname;Firma\r\n"
@@ -20,30 +19,16 @@ CSV = (
 ).encode("cp1252")
 
 
-@pytest.fixture
-def press_officer(django_user_model):
-    from cms.services.demo import demo_content_load
-    from outreach.services.roles import press_office_group_ensure
-
-    demo_content_load()
-    user = django_user_model.objects.create_user(USERNAME, "presse-e2e@example.org", PASSWORD)
-    user.groups.add(press_office_group_ensure())
-    return user
-
 
 def test_press_officer_imports_contacts_and_watches_the_progress(
-    browser, live_server, press_officer, celery_worker_thread, tmp_path
+    browser, live_server, press_office_user, celery_worker_thread, tmp_path
 ):
     csv_file = tmp_path / "presseverteiler.csv"
     csv_file.write_bytes(CSV)
     page = browser.new_page(locale="de-DE", viewport={"width": 1280, "height": 900})
     page.set_default_timeout(15_000)
 
-    page.goto(f"{live_server.url}{reverse('wagtailadmin_login')}")
-    page.fill("#id_username", USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"{live_server.url}{reverse('wagtailadmin_home')}")
+    admin_login(page, live_server, press_office_user.username, PRESS_OFFICE_PASSWORD)
 
     page.goto(f"{live_server.url}{reverse('contact_imports:add')}")
     page.set_input_files("#id_file", str(csv_file))

@@ -14,12 +14,11 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from outreach.models import ContactList, ListMembership, Mailing, SenderIdentity
+from tests.e2e.conftest import PRESS_OFFICE_PASSWORD, admin_login
 from tests.outreach.factories import ContactFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-USERNAME = "presse-aussendung"
-PASSWORD = "e2e-only-Passwort-3"
 TITLE = "Einladung Industriedialog Krefeld"
 TEST_ADDRESS = "pruefung@pressestelle.example.org"
 SUBJECT_DE = "Einladung zum Industriedialog am 12. Mai"
@@ -33,16 +32,6 @@ BODY_EN = """<mjml><mj-body><mj-section><mj-column>
 <mj-text>The industry dialogues continue, {{ first_name }}: on 12 May in Krefeld.</mj-text>
 </mj-column></mj-section></mj-body></mjml>"""
 
-
-@pytest.fixture
-def press_officer(django_user_model):
-    from cms.services.demo import demo_content_load
-    from outreach.services.roles import press_office_group_ensure
-
-    demo_content_load()
-    user = django_user_model.objects.create_user(USERNAME, "presse-aussendung@example.org", PASSWORD)
-    user.groups.add(press_office_group_ensure())
-    return user
 
 
 @pytest.fixture
@@ -87,17 +76,13 @@ def outbox_mails(folder: Path) -> list:
 
 
 def test_press_officer_writes_tests_and_sends_a_mailing(
-    browser, live_server, press_officer, outbox, audience, sender, celery_worker_thread
+    browser, live_server, press_office_user, outbox, audience, sender, celery_worker_thread
 ):
     contact_list, contacts = audience
     page = browser.new_page(locale="de-DE", viewport={"width": 1280, "height": 900})
     page.set_default_timeout(15_000)
 
-    page.goto(f"{live_server.url}{reverse('wagtailadmin_login')}")
-    page.fill("#id_username", USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{live_server.url}{reverse('wagtailadmin_home')}")
+    admin_login(page, live_server, press_office_user.username, PRESS_OFFICE_PASSWORD)
 
     # 1. From the menu to the mailings, and a new one.
     page.get_by_role("button", name="Pressekontakte").click()
