@@ -1,7 +1,7 @@
 """Signal handlers: invalidate the API cache, queue publish webhooks, extend partner rights to translations."""
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.signals import copy_for_translation_done, page_published, page_unpublished
+from wagtail.signals import copy_for_translation_done, page_published, page_unpublished, post_page_move
 
 from cms.api.caching import content_changed
 
@@ -39,7 +39,7 @@ def _translation_copied(sender, source_obj, target_obj, **kwargs):
 def register_signal_handlers():
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import Page
+    from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
     from cms.models import PartnerOrganisation, Topic
 
@@ -47,6 +47,12 @@ def register_signal_handlers():
     page_unpublished.connect(_page_unpublished, dispatch_uid="cms_page_unpublished")
     copy_for_translation_done.connect(_translation_copied, dispatch_uid="cms_translation_copied")
     post_delete.connect(_content_changed, sender=Page, dispatch_uid="cms_page_deleted")
+    # What the public may see also changes without a publish: a view restriction on a page or
+    # an ancestor, a move under (or out of) a private section, a restricted collection.
+    post_page_move.connect(_content_changed, dispatch_uid="cms_page_moved")
+    for model in (PageViewRestriction, CollectionViewRestriction):
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"cms_changed_{model._meta.label}")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"cms_deleted_{model._meta.label}")
     for model in (Topic, PartnerOrganisation, get_image_model(), get_document_model()):
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"cms_changed_{model._meta.label}")
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"cms_deleted_{model._meta.label}")
