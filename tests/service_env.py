@@ -59,15 +59,22 @@ def missing_service_reason(item) -> str | None:
     return None
 
 
-def pytest_runtest_setup(item):
+def skip_or_fail(reason: str):
+    """Skip a test that needs what this machine lacks, or fail it when DIALOGDESK_REQUIRE_SERVICES=1.
+
+    The reason completes "the test ...", e.g. "needs Chromium (...) and it is not installed".
+    """
     import pytest
 
-    reason = missing_service_reason(item)
-    if reason is None:
-        return
     if REQUIRE_SERVICES:
         pytest.fail(f"DIALOGDESK_REQUIRE_SERVICES=1 but the test {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    reason = missing_service_reason(item)
+    if reason is not None:
+        skip_or_fail(reason)
 
 
 def pytest_report_header(config):

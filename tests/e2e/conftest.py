@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from tests.service_env import skip_or_fail
+
 CHROMIUM = os.environ.get("DIALOGDESK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -28,7 +30,7 @@ def browser(monkeypatch):
     from playwright.sync_api import sync_playwright
 
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (Debian's package)", pytrace=False)
+        skip_or_fail(f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium) and it is not installed")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

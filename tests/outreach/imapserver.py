@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.service_env import REQUIRE_SERVICES
+from tests.service_env import skip_or_fail
 
 PASSWORD = "imap-test-password"
 USERS = 200
@@ -249,10 +249,7 @@ class DovecotServer:
 def _dovecot_or_skip() -> str:
     binary = dovecot_binary()
     if binary is None:
-        reason = "needs Dovecot (Debian: apt-get install dovecot-imapd) and it is not installed"
-        if REQUIRE_SERVICES:
-            pytest.fail(f"DIALOGDESK_REQUIRE_SERVICES=1 but the test {reason}", pytrace=False)
-        pytest.skip(reason)
+        skip_or_fail("needs Dovecot (Debian: apt-get install dovecot-imapd) and it is not installed")
     return binary
 
 

@@ -1,15 +1,15 @@
 """Rendering: once per locale, footer and imprint, merge fields, salutations, the real MJML corpus."""
 
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from outreach import rendering
 from outreach.rendering import compile_template, render_content, salutation, strip_scripts
 from outreach.rendering_text import html_to_text
+from tests.corpus import corpus_file, corpus_folder, corpus_params
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "mjml-email-templates"
+MJML_CORPUS = "mjml-email-templates"
 
 
 class _Runnable(HTMLParser):
@@ -107,10 +107,10 @@ class TextPartTests:
         assert text == "Titel\n\nSiehe hier (https://example.org/a).\n\n- eins\n- zwei\n\na b"
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"MJML corpus not found at {CORPUS} (present in CI; see its README)")
 class CorpusTests:
-    @pytest.mark.parametrize("path", sorted(CORPUS.glob("*.mjml")) if CORPUS.is_dir() else [], ids=lambda p: p.stem)
+    @pytest.mark.parametrize("path", corpus_params(MJML_CORPUS, "*.mjml"))
     def test_every_template_renders(self, path):
+        path = corpus_file(path, MJML_CORPUS)
         before = rendering.render_counts["mjml"]
 
         rendered = render_content(locale="en", body_mjml=path.read_text(encoding="utf-8"), preheader="Preview",
@@ -122,4 +122,4 @@ class CorpusTests:
         assert rendered.text.strip() and "Unsubscribe: {{ unsubscribe_url }}" in rendered.text
 
     def test_the_corpus_is_complete(self):
-        assert len(list(CORPUS.glob("*.mjml"))) == 25
+        assert len(list(corpus_folder(MJML_CORPUS).glob("*.mjml"))) == 25

@@ -1,7 +1,6 @@
 """Which links are tracked and how a locale's HTML is compiled with them: the definition the redirect relies on."""
 
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +19,9 @@ from outreach.tracking.tokens import (
     open_signature,
     open_signature_valid,
 )
+from tests.corpus import corpus_file, corpus_params
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "mjml-email-templates"
+MJML_CORPUS = "mjml-email-templates"
 
 BODY = """<html><body>
 <a href="https://example.org/a?x=1&amp;y=2">A</a>
@@ -77,9 +77,9 @@ class ExtractionTests:
         markup = '<a href="https://dialogdesk.example/o/u/abc/def/">u</a><a href="https://dialogdesk.example/presse/">p</a>'
         assert link_urls(markup) == ["https://dialogdesk.example/presse/"]
 
-    @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"MJML corpus not found at {CORPUS}")
-    @pytest.mark.parametrize("path", sorted(CORPUS.glob("*.mjml")) if CORPUS.is_dir() else [], ids=lambda p: p.stem)
+    @pytest.mark.parametrize("path", corpus_params(MJML_CORPUS, "*.mjml"))
     def test_the_corpus_agrees_with_an_html_parser(self, path):
+        path = corpus_file(path, MJML_CORPUS)
         rendered = render_content(locale="en", body_mjml=path.read_text(encoding="utf-8"), imprint="Impressum")
         assert link_urls(rendered.html) == anchors(rendered.html)
 

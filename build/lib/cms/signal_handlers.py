@@ -1,0 +1,58 @@
+"""Signal handlers: invalidate the API cache, queue publish webhooks, extend partner rights to translations."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import copy_for_translation_done, page_published, page_unpublished, post_page_move
+
+from cms.api.caching import content_changed
+
+
+def _content_changed(**kwargs):
+    content_changed()
+
+
+def _page_published(sender, instance, **kwargs):
+    from cms.models import WebhookEvent
+    from cms.services.webhooks import webhook_deliveries_create
+
+    content_changed()
+    webhook_deliveries_create(event=WebhookEvent.PAGE_PUBLISHED, page=instance)
+
+
+def _page_unpublished(sender, instance, **kwargs):
+    from cms.models import WebhookEvent
+    from cms.services.webhooks import webhook_deliveries_create
+
+    content_changed()
+    webhook_deliveries_create(event=WebhookEvent.PAGE_UNPUBLISHED, page=instance)
+
+
+def _translation_copied(sender, source_obj, target_obj, **kwargs):
+    # An initiative's partners edit it in every language; its English copy is
+    # created later than the after_create_page hook that set up their group.
+    from cms.models import InitiativePage
+    from cms.services.roles import initiative_partner_group_ensure
+
+    if isinstance(target_obj, InitiativePage):
+        initiative_partner_group_ensure(initiative=target_obj)
+
+
+def register_signal_handlers():
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
+
+    from cms.models import PartnerOrganisation, Topic
+
+    page_published.connect(_page_published, dispatch_uid="cms_page_published")
+    page_unpublished.connect(_page_unpublished, dispatch_uid="cms_page_unpublished")
+    copy_for_translation_done.connect(_translation_copied, dispatch_uid="cms_translation_copied")
+    post_delete.connect(_content_changed, sender=Page, dispatch_uid="cms_page_deleted")
+    # What the public may see also changes without a publish: a view restriction on a page or
+    # an ancestor, a move under (or out of) a private section, a restricted collection.
+    post_page_move.connect(_content_changed, dispatch_uid="cms_page_moved")
+    for model in (PageViewRestriction, CollectionViewRestriction):
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"cms_changed_{model._meta.label}")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"cms_deleted_{model._meta.label}")
+    for model in (Topic, PartnerOrganisation, get_image_model(), get_document_model()):
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"cms_changed_{model._meta.label}")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"cms_deleted_{model._meta.label}")

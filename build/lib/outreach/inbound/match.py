@@ -1,0 +1,104 @@
+"""Which Message a mail is about: by the token in the address it came to, by the Message-IDs it
+refers to, or by the copy of the original inside a bounce or complaint.
+
+Tokens are looked up by their unique index; a Message-ID is only trusted when it has our format
+"<token@MAIL_DOMAIN>", so the lookup never scans the message table.
+"""
+
+import re
+from dataclasses import dataclass
+
+from outreach.delivery.headers import mail_domain
+from outreach.inbound.parse import (
+    addresses,
+    attached_original,
+    header,
+    message_ids,
+    notification_text,
+)
+from outreach.models import Message
+
+ROLES = ("bounces", "reply", "unsubscribe")
+# message_token(): base32 of 15 random bytes, lower-cased (24 characters of a-z and 2-7).
+_TOKEN_ADDRESS = re.compile(r"^(bounces|reply|unsubscribe)\+([a-z2-7]{16,32})@", re.IGNORECASE)
+_TOKEN = re.compile(r"^[a-z2-7]{16,32}$")
+# Where the address a mail was delivered to shows up: the MTA's own headers first (they carry the
+# envelope recipient; To may name someone else on a Bcc), then the visible ones.
+RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To", "Cc")
+# Exim, qmail and Yahoo paste the original's headers into the text instead of attaching them.
+_INLINE_MESSAGE_ID = re.compile(r"^\s*Message-I[dD]:\s*<([^<>\s]+@[^<>\s]+)>", re.MULTILINE | re.IGNORECASE)
+
+
+@dataclass
+class Match:
+    message: Message | None = None
+    token: str | None = None
+    role: str | None = None  # bounces | reply | unsubscribe, when the mail came to a token address
+    matched_by: str = ""
+
+    @property
+    def refers_to_us(self) -> bool:
+        return self.message is not None and self.role is None
+
+
+def token_address(address: str) -> tuple[str, str] | None:
+    """("bounces", token) for bounces+TOKEN@..., None for any other address."""
+    found = _TOKEN_ADDRESS.match(address or "")
+    return (found.group(1).lower(), found.group(2).lower()) if found else None
+
+
+def token_from_message_id(message_id: str) -> str | None:
+    local, _at, domain = message_id.strip("<>").rpartition("@")
+    if domain.lower() == mail_domain().lower() and _TOKEN.match(local.lower()):
+        return local.lower()
+    return None
+
+
+def _message(token: str) -> Message | None:
+    return Message.objects.select_related("mailing", "contact").filter(token=token).first()
+
+
+def _by_address(message, envelope_recipient: str | None) -> Match | None:
+    candidates = [("envelope recipient", envelope_recipient.lower())] if envelope_recipient else []
+    candidates += [(name, address) for name in RECIPIENT_HEADERS for address in addresses(message, name)]
+    for source, address in candidates:
+        found = token_address(address)
+        if found:
+            role, token = found
+            return Match(message=_message(token), token=token, role=role, matched_by=source)
+    return None
+
+
+def _by_message_ids(ids: list[str], matched_by: str) -> Match | None:
+    for message_id in ids:
+        token = token_from_message_id(message_id)
+        if token and (message := _message(token)) is not None:
+            return Match(message=message, token=token, matched_by=matched_by)
+    return None
+
+
+def match_by_headers(message, *, envelope_recipient: str | None = None) -> Match:
+    """Token address first, then In-Reply-To, then References (newest first)."""
+    by_address = _by_address(message, envelope_recipient)
+    if by_address is not None:
+        return by_address
+    references = list(reversed(message_ids(header(message, "References"))))
+    return (_by_message_ids(message_ids(header(message, "In-Reply-To")), "In-Reply-To")
+            or _by_message_ids(references, "References")
+            or Match())
+
+
+def match_by_original(message) -> Match:
+    """For bounces and complaints that did not come to a VERP address: the original's Message-ID,
+    attached (message/rfc822, text/rfc822-headers) or pasted into the text."""
+    original = attached_original(message)
+    if original is not None:
+        found = _by_message_ids(message_ids(header(original, "Message-ID")), "Message-ID of the attached original")
+        if found:
+            return found
+        # Return-Path (our VERP sender) survives in the copy even where a relay rewrote the Message-ID.
+        for address in addresses(original, "Return-Path"):
+            if (token := token_address(address)) and (msg := _message(token[1])) is not None:
+                return Match(message=msg, token=token[1], matched_by="Return-Path of the attached original")
+    inline = _INLINE_MESSAGE_ID.findall(notification_text(message))
+    return _by_message_ids(inline, "Message-ID in the bounce text") or Match()

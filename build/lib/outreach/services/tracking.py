@@ -1,0 +1,164 @@
+"""What recipients' mail clients report back: opens (pixel), clicks (redirect), unsubscribes (RFC 8058, mailto).
+
+Each call finds the message by its token; the caller (a view, the inbound
+mail processing) has checked the signature where there is one. Events go on
+the message (MessageEvent, for the mailing's figures) and, for a person's own
+actions, on the contact's timeline (ActivityEvent) - at most one "opened" and
+one "clicked" per link and message, so a mail read ten times stays one line.
+"""
+
+import ipaddress
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from outreach.models import ActivityEvent, Message, MessageEvent, SuppressionEntry
+from outreach.selectors_tracking import mailing_link_urls
+from outreach.services.activity import activity_record
+from outreach.services.contacts import email_suppress
+
+# A reloading client or a hostile loop must not grow the event table without bound;
+# past this many events of one kind the figures are not going to change anything.
+MAX_EVENTS_PER_MESSAGE = 50
+
+# Apple Mail Privacy Protection fetches every remote image through Apple's proxies
+# when mail arrives, whether or not anyone reads it. Apple owns 17.0.0.0/8, and
+# the proxy sends a bare "Mozilla/5.0" as its User-Agent.
+APPLE_NETWORK = ipaddress.ip_network("17.0.0.0/8")
+APPLE_PROXY_USER_AGENT = "Mozilla/5.0"
+
+
+class TrackingNotFound(LookupError):
+    """No message with that token, or no link with that number in it."""
+
+
+def is_privacy_prefetch(*, user_agent: str, remote_address: str) -> bool:
+    if user_agent.strip() == APPLE_PROXY_USER_AGENT:
+        return True
+    try:
+        address = ipaddress.ip_address(remote_address.strip())
+    except ValueError:
+        return False
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address in APPLE_NETWORK
+
+
+def _locked_message(token: str) -> Message:
+    # Locked so that two requests at once (a prefetch and a read, a double click)
+    # cannot both decide they are the first and write two timeline events.
+    message = (
+        Message.objects.select_for_update(of=("self",)).select_related("mailing", "contact")
+        .filter(token=token.strip().lower()).first()
+    )
+    if message is None:
+        raise TrackingNotFound(token)
+    return message
+
+
+def _count(message: Message, kind: str, **data) -> int:
+    lookups = {f"data__{key}": value for key, value in data.items()}
+    return MessageEvent.objects.filter(message=message, kind=kind, **lookups).count()
+
+
+@transaction.atomic
+def message_open_record(*, token: str, user_agent: str = "", remote_address: str = "") -> MessageEvent | None:
+    """Record that the pixel was fetched. Returns the event, or None past the per-message cap.
+
+    A fetch by Apple's privacy proxy is recorded with data {"privacy_prefetch": true}
+    and puts nothing on the timeline; any other with {"privacy_prefetch": false},
+    and the first of those adds the contact's "opened" event. Raises TrackingNotFound.
+    """
+    message = _locked_message(token)
+    prefetch = is_privacy_prefetch(user_agent=user_agent, remote_address=remote_address)
+    if _count(message, MessageEvent.Kind.OPEN) >= MAX_EVENTS_PER_MESSAGE:
+        return None
+    first_read = not prefetch and not _count(message, MessageEvent.Kind.OPEN, privacy_prefetch=False)
+    event = MessageEvent.objects.create(
+        message=message, kind=MessageEvent.Kind.OPEN, occurred_at=timezone.now(),
+        data={"privacy_prefetch": prefetch},
+    )
+    if first_read and message.contact is not None:
+        activity_record(contact=message.contact, kind=ActivityEvent.Kind.OPENED, summary=message.mailing.title,
+                        subject=message.mailing.activity_subject, data={"message": message.pk},
+                        occurred_at=event.occurred_at)
+        _delivery_confirmed(message)
+    return event
+
+
+def _delivery_confirmed(message: Message) -> None:
+    # A person read or clicked: the address works, so soft bounces are no longer "in a row".
+    from outreach.services.inbound import contact_delivery_succeeded
+
+    contact_delivery_succeeded(contact=message.contact)
+
+
+def message_click_url(*, token: str, index: int) -> str:
+    """The URL behind link number index of the message's mail. Raises TrackingNotFound."""
+    found = Message.objects.filter(token=token.strip().lower()).values_list("mailing_id", "locale").first()
+    if found is None:
+        raise TrackingNotFound(token)
+    urls = mailing_link_urls(mailing_id=found[0], locale=found[1])
+    if not 0 <= index < len(urls):
+        raise TrackingNotFound(f"{token}/{index}")
+    return urls[index]
+
+
+@transaction.atomic
+def message_click_record(*, token: str, index: int) -> str:
+    """Record a click on link number index and return where it leads (only ever a URL from the mail).
+
+    Every click is a MessageEvent with data {"index", "url"} (up to the
+    per-message cap); the first click on each link adds a "clicked" event to
+    the contact's timeline. Raises TrackingNotFound.
+    """
+    url = message_click_url(token=token, index=index)
+    message = _locked_message(token)
+    if _count(message, MessageEvent.Kind.CLICK) >= MAX_EVENTS_PER_MESSAGE:
+        return url
+    first_on_link = not _count(message, MessageEvent.Kind.CLICK, index=index)
+    event = MessageEvent.objects.create(
+        message=message, kind=MessageEvent.Kind.CLICK, occurred_at=timezone.now(), data={"index": index, "url": url},
+    )
+    if first_on_link and message.contact is not None:
+        activity_record(contact=message.contact, kind=ActivityEvent.Kind.CLICKED, summary=url,
+                        subject=message.mailing.activity_subject, data={"message": message.pk, "url": url},
+                        occurred_at=event.occurred_at)
+        _delivery_confirmed(message)
+    return url
+
+
+@dataclass(frozen=True)
+class UnsubscribeResult:
+    message: Message
+    is_new: bool  # False: unsubscribed before through this message, or the contact was erased meanwhile
+
+
+@transaction.atomic
+def message_unsubscribe(*, token: str, source: str = "link") -> UnsubscribeResult:
+    """Unsubscribe the recipient of a message from everything (global suppression). Safe to call twice.
+
+    For the one-click POST and the page (source "one-click" / "link") and for
+    inbound mail to unsubscribe+<token>@ (source "mailto"; the token may come
+    in any case). Puts the address the mail went to - and the contact's current
+    one, if it changed since - on the suppression list with reason UNSUBSCRIBE
+    (an earlier entry keeps its reason), and records the unsubscribe on the
+    message and the timeline once. A contact erased meanwhile: nothing to do,
+    the erasure has suppressed the address already. Raises TrackingNotFound.
+    """
+    message = _locked_message(token)
+    if message.contact is None:
+        return UnsubscribeResult(message=message, is_new=False)
+    for address in dict.fromkeys((message.email, message.contact.email)):
+        email_suppress(email=address, reason=SuppressionEntry.Reason.UNSUBSCRIBE,
+                       note=f"{message.mailing.activity_subject} ({source})")
+    if _count(message, MessageEvent.Kind.UNSUBSCRIBE):
+        return UnsubscribeResult(message=message, is_new=False)
+    now = timezone.now()
+    MessageEvent.objects.create(message=message, kind=MessageEvent.Kind.UNSUBSCRIBE, occurred_at=now,
+                                data={"source": source})
+    activity_record(contact=message.contact, kind=ActivityEvent.Kind.UNSUBSCRIBED, summary=message.mailing.title,
+                    subject=message.mailing.activity_subject, data={"message": message.pk, "source": source},
+                    occurred_at=now)
+    return UnsubscribeResult(message=message, is_new=True)

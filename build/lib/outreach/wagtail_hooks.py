@@ -1,0 +1,51 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from outreach.viewsets.audiences import ContactListViewSet, SegmentViewSet
+from outreach.viewsets.bulk_actions import CONTACT_BULK_ACTIONS
+from outreach.viewsets.contacts import ContactViewSet, OrganisationViewSet
+from outreach.viewsets.imports import ContactImportViewSet
+from outreach.viewsets.mailings import MailingViewSet, SenderIdentityViewSet
+from outreach.viewsets.outbox import OutboxViewSet
+from outreach.viewsets.privacy import ExportLogViewSet, SuppressionEntryViewSet
+from outreach.viewsets.profiles import FollowUpViewSet, JournalistProfileViewSet, ProtagonistProfileViewSet
+
+
+def _viewset(viewset_class, slug):
+    return viewset_class(f"outreach_{slug.replace('-', '_')}", url_prefix=f"outreach/{slug}")
+
+
+contact_viewset = _viewset(ContactViewSet, "contacts")
+organisation_viewset = _viewset(OrganisationViewSet, "organisations")
+journalist_viewset = _viewset(JournalistProfileViewSet, "journalists")
+protagonist_viewset = _viewset(ProtagonistProfileViewSet, "protagonists")
+follow_up_viewset = _viewset(FollowUpViewSet, "follow-ups")
+list_viewset = _viewset(ContactListViewSet, "lists")
+segment_viewset = _viewset(SegmentViewSet, "segments")
+suppression_viewset = _viewset(SuppressionEntryViewSet, "suppression")
+export_log_viewset = _viewset(ExportLogViewSet, "export-log")
+import_viewset = ContactImportViewSet("contact_imports")
+mailing_viewset = _viewset(MailingViewSet, "mailings")
+sender_viewset = _viewset(SenderIdentityViewSet, "senders")
+outbox_viewset = _viewset(OutboxViewSet, "outbox")
+
+
+class OutreachViewSetGroup(ViewSetGroup):
+    menu_label = _("Press & contacts")
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        contact_viewset, organisation_viewset, journalist_viewset, protagonist_viewset, list_viewset,
+        segment_viewset, mailing_viewset, follow_up_viewset, import_viewset, suppression_viewset,
+        export_log_viewset, sender_viewset, outbox_viewset,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_outreach_viewsets():
+    return OutreachViewSetGroup()
+
+
+for bulk_action_class in CONTACT_BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action_class)
