@@ -38,6 +38,8 @@ HAS_POSTGRES = DATABASE_URL.startswith(("postgres", "postgis")) and reachable(DA
 HAS_REDIS = bool(REDIS_URL) and reachable(REDIS_URL, 6379)
 
 os.environ.setdefault("DIALOGDESK_VAR_DIR", tempfile.mkdtemp(prefix="dialogdesk-test-"))
+# STATIC_ROOT exists, as after collectstatic: whitenoise warns at every start-up otherwise.
+os.makedirs(os.path.join(os.environ["DIALOGDESK_VAR_DIR"], "static"), exist_ok=True)
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789abcdef0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("STATIC_MANIFEST", "0")
