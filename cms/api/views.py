@@ -33,6 +33,7 @@ from cms.api.filters import (
     StrictSearchFilter,
     TopicFilter,
 )
+from media.api import DOWNLOAD_FILTER_SPEC, PublicImageSerializer
 
 # Renditions named in the models' api_fields; prefetching them keeps a listing
 # at a fixed number of queries however many items it has.
@@ -140,11 +141,16 @@ class ContentPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
 
 
 class CreditedImagesAPIViewSet(PublicEndpointMixin, ImagesAPIViewSet):
+    # Also serialises images nested in pages: null where the request may not see them,
+    # and download_url is a rendition, as originals are never served.
+    base_serializer_class = PublicImageSerializer
     filter_backends = [StrictFieldsFilter, OrderingFilter, StrictSearchFilter]
     pagination_class = StrictPagination
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_renditions("fill-400x300", "max-1200x1200", "max-2400x2400")
+        return super().get_queryset().prefetch_renditions(
+            "fill-400x300", "max-1200x1200", "max-2400x2400", DOWNLOAD_FILTER_SPEC
+        )
 
 
 class CreditedDocumentsAPIViewSet(PublicEndpointMixin, DocumentsAPIViewSet):
