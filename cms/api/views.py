@@ -33,6 +33,7 @@ from cms.api.filters import (
     StrictSearchFilter,
     TopicFilter,
 )
+from cms.services.translations import pages_translated_only
 from media.api import DOWNLOAD_FILTER_SPEC, PublicImageSerializer
 
 # Renditions named in the models' api_fields; prefetching them keeps a listing
@@ -93,7 +94,8 @@ class ContentPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
         # the site's translations each time; the result cannot change in between.
         if not hasattr(self, "_base_queryset"):
             try:
-                self._base_queryset = super().get_base_queryset().select_related("locale")
+                # Aliases into another locale are placeholders holding the source's text.
+                self._base_queryset = pages_translated_only(super().get_base_queryset().select_related("locale"))
             except Site.DoesNotExist as e:
                 raise BadRequestError(_("No site matches '%(site)s'.") % {"site": self.request.GET["site"]}) from e
         return self._base_queryset.all()
