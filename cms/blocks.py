@@ -12,12 +12,14 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from cms.richtext import rich_text_to_api_html
+from media.services import image_visible_publicly
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
 
 
-def image_api_representation(image, *, caption: str = "") -> dict | None:
-    if image is None:
+def image_api_representation(image, *, caption: str = "", request=None) -> dict | None:
+    """Rendition urls and credit, or None when the request may not see the image's collection."""
+    if image is None or not image_visible_publicly(image=image, request=request):
         return None
     rendition = image.get_rendition("max-1200x1200")
     thumbnail = image.get_rendition("fill-400x300")
@@ -55,7 +57,8 @@ class ImageWithCreditBlock(blocks.StructBlock):
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=255)
 
     def get_api_representation(self, value, context=None):
-        return image_api_representation(value["image"], caption=value.get("caption", ""))
+        request = (context or {}).get("request")
+        return image_api_representation(value["image"], caption=value.get("caption", ""), request=request)
 
     class Meta:
         icon = "image"
@@ -164,7 +167,7 @@ class GoodPracticeBlock(blocks.StructBlock):
         return {
             "title": value["title"],
             "summary": self.child_blocks["summary"].get_api_representation(value["summary"]),
-            "image": image_api_representation(value.get("image")),
+            "image": image_api_representation(value.get("image"), request=(context or {}).get("request")),
         }
 
     class Meta:

@@ -12,6 +12,7 @@ from icalendar import Calendar, Event
 from wagtail.models import Locale
 
 from cms.models import EventPage
+from cms.services.translations import pages_translated_only
 
 DEFAULT_DURATION = datetime.timedelta(hours=2)
 
@@ -19,7 +20,7 @@ DEFAULT_DURATION = datetime.timedelta(hours=2)
 def upcoming_events(*, locale: Locale, now: datetime.datetime):
     """Published, public events of a locale that have not ended yet (running ones included)."""
     return (
-        EventPage.objects.live().public().filter(locale=locale)
+        pages_translated_only(EventPage.objects.live().public().filter(locale=locale))
         .filter(Q(end_at__gte=now) | Q(end_at__isnull=True, start_at__gte=now))
         .order_by("start_at")
     )

@@ -311,8 +311,16 @@ WAGTAIL_SITE_NAME = "Dialogdesk"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "media.CreditedImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "media.CreditedDocument"
+# Documents always stream through Wagtail's view, for S3 as well (where Wagtail would redirect to the
+# bucket): it checks the collection's view restrictions and sends attachments with
+# "Content-Security-Policy: default-src 'none'" and nosniff. Only PDF opens inline.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# A new translation starts as a draft, whatever the source's status: a live one would serve the
+# source language's text until translated (cms.services.translations).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAILAPI_BASE_URL = env.str("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILAPI_SEARCH_ENABLED = True
 WAGTAILAPI_LIMIT_MAX = 100

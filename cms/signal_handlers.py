@@ -1,6 +1,7 @@
-"""Signal handlers: invalidate the API cache, queue publish webhooks, extend partner rights to translations."""
+"""Signal handlers: invalidate the API cache, queue publish webhooks, extend partner rights to translations,
+keep new translations private until published (cms.services.translations)."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.signals import copy_for_translation_done, page_published, page_unpublished, post_page_move
 
 from cms.api.caching import content_changed
@@ -36,10 +37,25 @@ def _translation_copied(sender, source_obj, target_obj, **kwargs):
         initiative_partner_group_ensure(initiative=target_obj)
 
 
+def _page_alias_converting(sender, instance, update_fields=None, **kwargs):
+    # Wagtail and wagtail-localize turn an alias into a page of its own with exactly this save.
+    if update_fields is not None and set(update_fields) == {"alias_of_id"} and instance.alias_of_id is None:
+        from cms.services.translations import page_alias_conversion_unpublish
+
+        page_alias_conversion_unpublish(page=instance)
+
+
+def _string_translated(sender, instance, **kwargs):
+    from cms.services.translations import translation_slug_derive
+
+    translation_slug_derive(string_translation=instance)
+
+
 def register_signal_handlers():
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
+    from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, get_page_models
+    from wagtail_localize.models import StringTranslation
 
     from cms.models import PartnerOrganisation, Topic
 
@@ -56,3 +72,6 @@ def register_signal_handlers():
     for model in (Topic, PartnerOrganisation, get_image_model(), get_document_model()):
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"cms_changed_{model._meta.label}")
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"cms_deleted_{model._meta.label}")
+    post_save.connect(_string_translated, sender=StringTranslation, dispatch_uid="cms_string_translated")
+    for model in get_page_models():
+        pre_save.connect(_page_alias_converting, sender=model, dispatch_uid=f"cms_alias_converting_{model._meta.label}")

@@ -1,6 +1,7 @@
+import re
+
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api.router import api_router
 from cms.feeds import upcoming_events_ical
+from media.views import rendition_serve
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -18,9 +20,15 @@ urlpatterns = [
     path("o/", include("outreach.urls")),
 ]
 
-if settings.MEDIA_BACKEND == "local":
-    # The embedded default has no separate web server for uploads; with S3 the
-    # bucket (or its CDN) serves them instead.
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.MEDIA_BACKEND == "local" and settings.MEDIA_URL.startswith("/"):
+    # Uploads are never served as they are from this origin (an editor's .html would run
+    # as the admin): documents go through /documents/ above, images only as renditions,
+    # and only those whose collection the request may see. With DEBUG on as well, so
+    # that `make run` behaves as production does. S3 or a separate media origin serves
+    # renditions itself.
+    urlpatterns += [
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}images/(?P<path>.+)$", rendition_serve,
+                name="media-rendition"),
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

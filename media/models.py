@@ -9,8 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.api import APIField
 from wagtail.documents.models import AbstractDocument, Document
-from wagtail.images.api.fields import ImageRenditionField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
+
+from media.api import PublicImageRenditionField
 
 
 class Licence(models.TextChoices):
@@ -35,9 +36,9 @@ class CreditedImage(AbstractImage):
         APIField("alt_text"),
         APIField("credit"),
         APIField("licence"),
-        APIField("thumbnail", serializer=ImageRenditionField("fill-400x300", source="*")),
-        APIField("medium", serializer=ImageRenditionField("max-1200x1200", source="*")),
-        APIField("large", serializer=ImageRenditionField("max-2400x2400", source="*")),
+        APIField("thumbnail", serializer=PublicImageRenditionField("fill-400x300", source="*")),
+        APIField("medium", serializer=PublicImageRenditionField("max-1200x1200", source="*")),
+        APIField("large", serializer=PublicImageRenditionField("max-2400x2400", source="*")),
     ]
 
     class Meta(AbstractImage.Meta):
@@ -51,6 +52,8 @@ class CreditedRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+        # media.views finds a rendition by the file name in its URL.
+        indexes = [models.Index(fields=["file"], name="media_rendition_file_idx")]
 
 
 class CreditedDocument(AbstractDocument):

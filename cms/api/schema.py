@@ -162,6 +162,7 @@ class TagsFieldExtension(_StaticFieldExtension):
 
 class ImageRenditionFieldExtension(_StaticFieldExtension):
     target_class = "wagtail.images.api.fields.ImageRenditionField"
+    match_subclasses = True  # media.api.PublicImageRenditionField
     schema = {
         "type": "object",
         "nullable": True,
@@ -177,6 +178,7 @@ class ImageRenditionFieldExtension(_StaticFieldExtension):
 
 class ImageDownloadUrlFieldExtension(_StaticFieldExtension):
     target_class = "wagtail.images.api.v2.serializers.ImageDownloadUrlField"
+    match_subclasses = True  # media.api.RenditionDownloadUrlField
     schema = _string()
 
 

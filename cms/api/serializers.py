@@ -12,6 +12,7 @@ from rest_framework import serializers
 from wagtail.models import Page
 
 from cms.richtext import rich_text_to_api_html
+from cms.services.translations import pages_translated_only
 
 
 @extend_schema_field({"type": "string", "format": "html", "description": "Sanitised HTML"})
@@ -40,7 +41,9 @@ def _translations_in_locale(request, model, locale_id) -> dict:
     if key not in cache:
         queryset = model.objects.filter(locale_id=locale_id)
         if issubclass(model, Page):
-            queryset = queryset.live().only("id", "title", "slug", "translation_key", "live", "locale_id")
+            queryset = pages_translated_only(queryset.live()).only(
+                "id", "title", "slug", "translation_key", "live", "locale_id"
+            )
         cache[key] = {item.translation_key: item for item in queryset}
     return cache[key]
 
@@ -120,7 +123,7 @@ class RegionDialoguesField(serializers.Field):
         from cms.models import EventPage
 
         events = (
-            EventPage.objects.live().public()
+            pages_translated_only(EventPage.objects.live().public())
             .filter(locale_id=region.locale_id, regions__translation_key=region.translation_key)
             .order_by("start_at")
             .distinct()

@@ -33,6 +33,8 @@ from cms.api.filters import (
     StrictSearchFilter,
     TopicFilter,
 )
+from cms.services.translations import pages_translated_only
+from media.api import DOWNLOAD_FILTER_SPEC, PublicImageSerializer
 
 # Renditions named in the models' api_fields; prefetching them keeps a listing
 # at a fixed number of queries however many items it has.
@@ -92,7 +94,8 @@ class ContentPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
         # the site's translations each time; the result cannot change in between.
         if not hasattr(self, "_base_queryset"):
             try:
-                self._base_queryset = super().get_base_queryset().select_related("locale")
+                # Aliases into another locale are placeholders holding the source's text.
+                self._base_queryset = pages_translated_only(super().get_base_queryset().select_related("locale"))
             except Site.DoesNotExist as e:
                 raise BadRequestError(_("No site matches '%(site)s'.") % {"site": self.request.GET["site"]}) from e
         return self._base_queryset.all()
@@ -140,11 +143,16 @@ class ContentPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
 
 
 class CreditedImagesAPIViewSet(PublicEndpointMixin, ImagesAPIViewSet):
+    # Also serialises images nested in pages: null where the request may not see them,
+    # and download_url is a rendition, as originals are never served.
+    base_serializer_class = PublicImageSerializer
     filter_backends = [StrictFieldsFilter, OrderingFilter, StrictSearchFilter]
     pagination_class = StrictPagination
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_renditions("fill-400x300", "max-1200x1200", "max-2400x2400")
+        return super().get_queryset().prefetch_renditions(
+            "fill-400x300", "max-1200x1200", "max-2400x2400", DOWNLOAD_FILTER_SPEC
+        )
 
 
 class CreditedDocumentsAPIViewSet(PublicEndpointMixin, DocumentsAPIViewSet):

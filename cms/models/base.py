@@ -3,13 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.api.serializers import RichTextAPIField
 from cms.blocks import RICH_TEXT_FEATURES, BaseStreamBlock
+from media.api import PublicImageRenditionField
 
 
 class HeadlessPage(HeadlessPreviewMixin, Page):
@@ -45,7 +45,7 @@ class HomePage(HeadlessPage):
     api_fields = [
         APIField("intro", serializer=RichTextAPIField()),
         APIField("hero_image"),
-        APIField("hero_image_rendition", serializer=ImageRenditionField("fill-1600x600", source="hero_image")),
+        APIField("hero_image_rendition", serializer=PublicImageRenditionField("fill-1600x600", source="hero_image")),
         APIField("body"),
     ]
     parent_page_types = ["wagtailcore.Page"]

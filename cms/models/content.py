@@ -10,13 +10,13 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
-from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 
 from cms.api.serializers import LocalizedRelationField
 from cms.blocks import BaseStreamBlock
 from cms.models.base import HeadlessPage, IndexPage
+from media.api import PublicImageRenditionField
 
 
 class FiledContentPage(HeadlessPage):
@@ -44,7 +44,7 @@ class FiledContentPage(HeadlessPage):
     filing_api_fields = [
         APIField("summary"),
         APIField("image"),
-        APIField("image_rendition", serializer=ImageRenditionField("fill-800x450", source="image")),
+        APIField("image_rendition", serializer=PublicImageRenditionField("fill-800x450", source="image")),
         APIField("body"),
         APIField("regions", serializer=LocalizedRelationField()),
         APIField("initiatives", serializer=LocalizedRelationField()),

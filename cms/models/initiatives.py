@@ -4,13 +4,13 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 
 from cms.api.serializers import LocalizedRelationField, PartnerSerializer, RichTextAPIField
 from cms.blocks import RICH_TEXT_FEATURES, ActivitiesStreamBlock, GoodPracticesStreamBlock
 from cms.models.base import HeadlessPage, IndexPage
+from media.api import PublicImageRenditionField
 
 
 class InitiativeIndexPage(IndexPage):
@@ -77,7 +77,7 @@ class InitiativePage(HeadlessPage):
         APIField("contact_email"),
         APIField("contact_phone"),
         APIField("logo"),
-        APIField("logo_rendition", serializer=ImageRenditionField("max-400x400", source="logo")),
+        APIField("logo_rendition", serializer=PublicImageRenditionField("max-400x400", source="logo")),
         APIField("regions", serializer=LocalizedRelationField()),
         APIField("partners", serializer=PartnerSerializer(many=True, read_only=True)),
         APIField("topics", serializer=LocalizedRelationField()),

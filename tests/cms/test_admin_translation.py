@@ -10,12 +10,14 @@ unless a user picks English in their account preferences.
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 from wagtail.users.models import UserProfile
-from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
+from wagtail_localize.models import LocaleSynchronization, StringSegment, StringTranslation, TranslationSource
+from wagtail_localize.synctree import synchronize_tree
 
 from cms.models import NewsArticlePage, Topic
 
@@ -238,3 +240,86 @@ def test_english_can_be_chosen_in_the_account_preferences(editor_client, editor)
     assert response.status_code == 302
     assert UserProfile.get_for_user(editor).preferred_language == "en"
     assert '<html lang="en"' in editor_client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+# --- a new translation is not public before it is translated (issue #9, finding 14) ---------------
+
+def _english_api_titles() -> list[str]:
+    """What an anonymous API client sees in English (its own client: the test's one is logged in)."""
+    response = Client().get("/api/v2/pages/", {"locale": "en", "type": "cms.NewsArticlePage", "limit": 100})
+    assert response.status_code == 200
+    return [item["title"] for item in response.json()["items"]]
+
+
+def test_a_page_submitted_for_translation_stays_a_draft_with_its_on_commit_work_done(
+    editor_client, article, english, publishing
+):
+    with publishing():
+        english_article = submit_for_translation(editor_client, article, english)
+    english_article = NewsArticlePage.objects.get(pk=english_article.pk)
+    assert not english_article.live and english_article.live_revision is None
+    assert TITLE_DE not in _english_api_titles()
+    assert Client().get(f"/api/v2/pages/{english_article.pk}/").status_code == 404
+
+
+def test_a_translated_page_gets_a_slug_from_its_translated_title(editor_client, article, english, publishing):
+    english_article = translate_and_publish(editor_client, article, english, publishing)
+    assert english_article.slug == "industry-dialogue-in-krefeld-a-success"
+    assert english_article.live_revision.as_object().slug == english_article.slug
+
+
+def test_a_slug_the_translator_chose_is_kept(editor_client, article, english, publishing):
+    english_article = submit_for_translation(editor_client, article, english)
+    segments = editor_segments(editor_client, english_article)
+    translate(editor_client, segments[TITLE_DE], TITLE_EN)
+    translate(editor_client, segments[article.slug], "krefeld-dialogue")
+    english_article = publish_translation(editor_client, english_article, publishing)
+    assert english_article.slug == "krefeld-dialogue"
+
+
+def test_a_new_german_page_is_not_served_in_english_by_a_synchronised_tree(
+    editor_client, news_index, german, english, publishing
+):
+    # What Settings → Locales → English → "Synchronise content from Deutsch" sets up.
+    LocaleSynchronization.objects.create(locale=english, sync_from=german)
+    data = nested_form_data({
+        "title": "Neue Meldung nur auf Deutsch", "slug": "neue-meldung-nur-deutsch",
+        "date": "2017-01-16", "summary": "",
+        "body": streamfield([("text", rich_text(f"<p>{FIRST_DE}</p>"))]),
+        "comments": inline_formset([]),
+    })
+    data["action-publish"] = "action-publish"
+    url = reverse("wagtailadmin_pages:add", args=["cms", "newsarticlepage", news_index.pk])
+    with publishing():
+        response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    german_page = NewsArticlePage.objects.get(locale=german, slug="neue-meldung-nur-deutsch")
+    assert german_page.live
+    titles = _english_api_titles()
+    assert "Neue Meldung nur auf Deutsch" not in titles
+    english_copy = german_page.get_translations().filter(locale=english).first()
+    if english_copy is not None:
+        assert Client().get(f"/api/v2/pages/{english_copy.pk}/").status_code == 404
+
+
+def test_translating_a_synchronised_copy_keeps_it_private_until_it_is_published(
+    editor_client, article, german, english, publishing
+):
+    LocaleSynchronization.objects.create(locale=english, sync_from=german)
+    synchronize_tree(german, english)  # what saving the locale setting does: English copies of every page
+    alias = article.get_translation(english)
+    assert alias.alias_of_id == article.pk and alias.live  # Wagtail keeps aliases live, with the German text
+    assert TITLE_DE not in _english_api_titles()
+
+    with publishing():
+        english_article = submit_for_translation(editor_client, article, english)
+    english_article = NewsArticlePage.objects.get(pk=english_article.pk)
+    assert english_article.alias_of_id is None and not english_article.live
+    assert TITLE_DE not in _english_api_titles()
+
+    segments = editor_segments(editor_client, english_article)
+    translate(editor_client, segments[TITLE_DE], TITLE_EN)
+    english_article = publish_translation(editor_client, english_article, publishing)
+    assert english_article.live and english_article.slug == "industry-dialogue-in-krefeld-a-success"
+    assert TITLE_EN in _english_api_titles()
+
