@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from wagtail.models import Page
 
+from cms.api.visibility import page_visible
 from cms.richtext import rich_text_to_api_html
 
 
@@ -40,18 +41,21 @@ def _translations_in_locale(request, model, locale_id) -> dict:
     if key not in cache:
         queryset = model.objects.filter(locale_id=locale_id)
         if issubclass(model, Page):
-            queryset = queryset.live().only("id", "title", "slug", "translation_key", "live", "locale_id")
+            queryset = queryset.live().only("id", "title", "slug", "translation_key", "live", "locale_id", "path")
         cache[key] = {item.translation_key: item for item in queryset}
     return cache[key]
 
 
 def localize_items(items, *, locale_id, request) -> list[dict]:
+    """Linked objects in the owner's locale; linked pages only when the request may see them."""
     described = []
     for item in items:
         if isinstance(item, Page) and not item.live:
             continue
         if item.locale_id != locale_id and request is not None:
             item = _translations_in_locale(request, type(item), locale_id).get(item.translation_key, item)
+        if isinstance(item, Page) and not page_visible(item, request=request):
+            continue
         described.append(_describe(item))
     return described
 

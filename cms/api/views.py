@@ -41,7 +41,7 @@ PREFETCHED_IMAGE_FIELDS = ("image", "logo", "hero_image")
 PREFETCHED_RELATIONS = ("regions", "initiatives", "topics", "partners", "contacts")
 # Linked pages are shown as id, title and slug (cms.api.serializers.localize_items);
 # loading only these columns skips hydrating each linked page's StreamField body.
-LINKED_PAGE_COLUMNS = ("title", "slug", "live", "locale_id", "translation_key")
+LINKED_PAGE_COLUMNS = ("title", "slug", "live", "locale_id", "translation_key", "path")
 # PostgreSQL's OFFSET is a bigint; anything larger is a 500 rather than an empty page.
 MAX_OFFSET = 2**62
 
