@@ -89,7 +89,7 @@ class RegionContactSerializer(serializers.Serializer):
     name = serializers.CharField()
     role = serializers.CharField()
     organisation = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.EmailField(allow_blank=True)
     phone = serializers.CharField()
 
 
@@ -97,7 +97,7 @@ class PartnerSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
-    website = serializers.URLField()
+    website = serializers.URLField(allow_blank=True)
 
 
 class DialogueSerializer(serializers.Serializer):
