@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 from wagtail.models import Locale
@@ -26,12 +27,16 @@ def upcoming_events(*, locale: Locale, now: datetime.datetime):
     )
 
 
+@csrf_exempt  # read-only: any other method is a 405, not a CSRF 403
 @require_GET
 def upcoming_events_ical(request):
     code = request.GET.get("locale", settings.LANGUAGE_CODE)
-    locale = Locale.objects.filter(language_code=code).first()
+    # Only configured languages reach the database (PostgreSQL refuses e.g. NUL in a query).
+    locale = Locale.objects.filter(language_code=code).first() if code in dict(settings.LANGUAGES) else None
     if locale is None:
-        return HttpResponseBadRequest(_("Unknown locale '%(code)s'.") % {"code": code})
+        return HttpResponseBadRequest(
+            _("Unknown locale '%(code)s'.") % {"code": code}, content_type="text/plain; charset=utf-8"
+        )
     now = timezone.now()
     calendar = Calendar()
     calendar.add("prodid", "-//Dialogdesk//Events//" + code.upper())

@@ -340,8 +340,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Dialogdesk API",
     "DESCRIPTION": "Public content API of Dialogdesk (Wagtail API v2 plus project endpoints).",
     "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_INCLUDE_SCHEMA": True,  # /api/schema/ is in the README's API table too
     "PREPROCESSING_HOOKS": ["cms.api.schema.only_public_api_paths"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cms.api.schema.schema_complete"],
 }
 
 # --- Security --------------------------------------------------------------

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api.router import api_router
+from cms.api.views import api_not_found
 from cms.feeds import upcoming_events_ical
 from media.views import rendition_serve
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Only paths ending in a slash: without one, APPEND_SLASH still redirects /api/v2/pages to /api/v2/pages/.
+    re_path(r"^api/(?:.*/)?$", api_not_found),
     path("feeds/events.ics", upcoming_events_ical, name="events-ical"),
     path("o/", include("outreach.urls")),
 ]

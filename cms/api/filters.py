@@ -8,6 +8,8 @@ from wagtail.api.v2.filters import FieldsFilter, SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Locale, Page
 
+from cms.api.visibility import pages_visible
+
 
 class StrictFieldsFilter(FieldsFilter):
     """?<field>=<value>; a value the field cannot hold (?date=abc) is a 400, not a 500."""
@@ -61,10 +63,14 @@ class _RelationFilter(BaseFilterBackend):
     def get_target_model(self):
         raise NotImplementedError
 
-    def resolve_translation_key(self, value: str):
+    def resolve_translation_key(self, value: str, request):
         model = self.get_target_model()
         lookup = Q(id=int(value)) if value.isascii() and value.isdigit() else Q(slug=value)
-        keys = list(model.objects.filter(lookup).values_list("translation_key", flat=True).distinct())
+        candidates = model.objects.filter(lookup)
+        if issubclass(model, Page):
+            # A draft or private page answers exactly as a missing one: no oracle for its slug or id.
+            candidates = pages_visible(candidates, request=request)
+        keys = list(candidates.values_list("translation_key", flat=True).distinct())
         if not keys:
             raise BadRequestError(
                 _("No %(name)s matches '%(value)s'.") % {"name": self.parameter, "value": value}
@@ -75,7 +81,7 @@ class _RelationFilter(BaseFilterBackend):
         value = request.GET.get(self.parameter)
         if value is None:
             return queryset
-        keys = self.resolve_translation_key(value.strip())
+        keys = self.resolve_translation_key(value.strip(), request)
         filed_models = self._filed_models(queryset.model)
         if not filed_models:
             raise BadRequestError(

@@ -23,7 +23,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-PUBLIC_PREFIXES = ("/api/v2/",)
+from cms.api import params
+
+PUBLIC_PREFIXES = ("/api/v2/", "/api/schema/")
 
 
 def only_public_api_paths(endpoints, **kwargs):
@@ -34,38 +36,70 @@ def _query(name, type_, description, **kwargs):
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
 
 
+def _integer(minimum, maximum):
+    return {"type": "integer", "minimum": minimum, "maximum": maximum}
+
+
+def _text(name):
+    """A string parameter with the pattern and length that cms.api.params enforces."""
+    pattern, max_length = params.PATTERNS[name]
+    return {"type": "string", "pattern": pattern, "maxLength": max_length}
+
+
+ID = _integer(1, params.ID_MAX)
 FIELDS = _query(
-    "fields", str,
+    "fields", _text("fields"),
     "Comma-separated fields to add to the defaults; '-name' removes one, '*' selects all, "
-    "'name(sub,fields)' picks fields of a related object. Example: date,summary,topics,image_rendition",
+    "'name(sub,fields)' picks fields of a related object (nested at most two levels). "
+    "Example: date,summary,topics,image_rendition",
 )
-LISTING_PARAMETERS = [
-    _query("limit", int, "Items per page (default 20, at most 100)."),
-    _query("offset", int, "Number of items to skip."),
-    FIELDS,
-    _query("order", str, "Field to order by; '-title' for descending, 'random' for a random order."),
-    _query("search", str, "Full-text search; results are ordered by relevance unless ?order= is given."),
-    _query("search_operator", str, "How search terms combine.", enum=["and", "or"]),
+
+
+def _listing_parameters():
+    return [
+        _query("limit", _integer(1, params.limit_max()), f"Items per page (default 20, at most {params.limit_max()})."),
+        _query("offset", _integer(0, params.OFFSET_MAX), "Number of items to skip."),
+        FIELDS,
+        _query("order", _text("order"), "Field(s) to order by, comma-separated; '-title' for descending, "
+                                        "'random' for a random order (not with offset)."),
+        _query("search", _text("search"), "Full-text search; results are ordered by relevance unless ?order= is "
+                                          f"given. At most {params.SEARCH_MAX_LENGTH} characters."),
+        _query("search_operator", str, "How search terms combine; only together with search.",
+               enum=list(params.SEARCH_OPERATORS)),
+    ]
+
+
+def _page_listing_parameters():
+    page_types = {"type": "array", "items": {"type": "string", "enum": params.page_type_labels()}}
+    return _listing_parameters() + [
+        _query("type", page_types, "Page type(s) as app_label.ModelName, comma-separated, e.g. cms.NewsArticlePage. "
+                                   "Fields of that type can then be requested with ?fields= and used as filters.",
+               style="form", explode=False),
+        _query("locale", str, "Only pages in this language. An unknown code is a 400.", enum=["de", "en"]),
+        _query("translation_of", ID, "Only translations of the page with this id (combine with ?locale=)."),
+        _query("child_of", _text("child_of"), "Only direct children of this page id, or 'root' for the site's home page."),
+        _query("descendant_of", ID, "Only pages below this page id."),
+        _query("ancestor_of", ID, "Only pages above this page id."),
+        _query("site", _text("site"), "Pages of the site with this hostname (hostname:port), instead of the "
+                                      "requesting host."),
+        _query("region", _text("region"), "Only content filed under this region: id or slug, in any language. "
+                                          "A region that is unknown, unpublished or private is a 400."),
+        _query("initiative", _text("initiative"), "Only content filed under this initiative: id or slug, in any "
+                                                  "language. Unknown, unpublished or private is a 400."),
+        _query("topic", _text("topic"), "Only content filed under this topic: id or slug, in any language."),
+    ]
+
+
+DETAIL_PARAMETERS = [OpenApiParameter("id", ID, OpenApiParameter.PATH, description="Page, image or document id."), FIELDS]
+FIND_PARAMETERS = [_query("id", ID, "The object's id.")]
+PAGE_FIND_PARAMETERS = FIND_PARAMETERS + [
+    _query("html_path", _text("html_path"), "The page's path on the front end, e.g. /aktuelles/"),
 ]
-PAGE_LISTING_PARAMETERS = LISTING_PARAMETERS + [
-    _query("type", str, "Page type(s) as app_label.ModelName, comma-separated, e.g. cms.NewsArticlePage. "
-                        "Fields of that type can then be requested with ?fields= and used as filters."),
-    _query("locale", str, "Only pages in this language. An unknown code is a 400.", enum=["de", "en"]),
-    _query("translation_of", int, "Only translations of the page with this id (combine with ?locale=)."),
-    _query("child_of", str, "Only direct children of this page id, or 'root' for the site's home page."),
-    _query("descendant_of", int, "Only pages below this page id."),
-    _query("ancestor_of", int, "Only pages above this page id."),
-    _query("site", str, "Pages of the site with this hostname (hostname:port), instead of the requesting host."),
-    _query("region", str, "Only content filed under this region: id or slug, in any language."),
-    _query("initiative", str, "Only content filed under this initiative: id or slug, in any language."),
-    _query("topic", str, "Only content filed under this topic: id or slug, in any language."),
-]
-DETAIL_PARAMETERS = [OpenApiParameter("id", int, OpenApiParameter.PATH, description="Page, image or document id."), FIELDS]
-FIND_PARAMETERS = [_query("id", int, "The object's id.")]
-PAGE_FIND_PARAMETERS = FIND_PARAMETERS + [_query("html_path", str, "The page's path on the front end, e.g. /aktuelles/")]
 PREVIEW_PARAMETERS = [
-    _query("content_type", str, "Page type as app_label.modelname, e.g. cms.newsarticlepage.", required=True),
-    _query("token", str, "Signed token from the preview link; it expires after PREVIEW_TOKEN_MAX_AGE.", required=True),
+    _query("content_type", _text("content_type"), "Page type as app_label.modelname, e.g. cms.newsarticlepage.",
+           required=True),
+    _query("token", _text("token"), "Signed token from the preview link; it expires after PREVIEW_TOKEN_MAX_AGE.",
+           required=True),
 ]
 
 
@@ -224,11 +258,23 @@ class WagtailSerializerExtension(OpenApiSerializerExtension):
         ordered = {"id": properties.pop("id")} if "id" in properties else {}
         if meta:
             ordered["meta"] = {"type": "object", "properties": meta}
+            if "type" in meta and self._is_specific_page(model):
+                # The page's type tells the variants of PageDetail's oneOf apart: exactly one matches.
+                meta["type"] = {**meta["type"], "enum": [model._meta.label]}
+                ordered["meta"]["required"] = ["type"]
         schema["properties"] = {**ordered, **properties}
         schema["required"] = [name for name in schema.get("required", []) if name not in meta_names]
+        if "meta" in ordered and "required" in ordered["meta"]:
+            schema["required"].append("meta")
         if not schema["required"]:
             del schema["required"]
         return schema
+
+    @staticmethod
+    def _is_specific_page(model) -> bool:
+        from wagtail.models import Page
+
+        return issubclass(model, Page) and model is not Page
 
     @staticmethod
     def _enum_component(auto_schema, model, field_name, field_schema):
@@ -293,8 +339,8 @@ def _describe(endpoint, method_name, **kwargs) -> None:
 
 def document_api(router) -> None:
     """Attach OpenAPI descriptions to every endpoint registered on the router."""
-    page_parameters = {"listing": PAGE_LISTING_PARAMETERS, "detail": DETAIL_PARAMETERS, "find": PAGE_FIND_PARAMETERS}
-    other_parameters = {"listing": LISTING_PARAMETERS, "detail": DETAIL_PARAMETERS, "find": FIND_PARAMETERS}
+    page_parameters = {"listing": _page_listing_parameters(), "detail": DETAIL_PARAMETERS, "find": PAGE_FIND_PARAMETERS}
+    other_parameters = {"listing": _listing_parameters(), "detail": DETAIL_PARAMETERS, "find": FIND_PARAMETERS}
     # WagtailAPIRouter keeps its endpoints in a private dict; there is no public accessor.
     for name, endpoint in router._endpoints.items():
         responses = _endpoint_responses(router, name, endpoint)
@@ -318,3 +364,50 @@ def document_api(router) -> None:
             endpoint, "find_view", operation_id=f"{name}_find", summary=f"Redirect to one of the {name}", tags=[name],
             parameters=parameters["find"], responses=responses["find"],
         )
+
+
+ICAL_LOCALE = {
+    "name": "locale", "in": "query", "required": False,
+    "description": "Language of the feed (default de). An unknown code is a 400.",
+    "schema": {"type": "string", "enum": ["de", "en"]},
+}
+PLAIN_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+NON_DRF_PATHS = {
+    # A plain Django view (cms.feeds), so drf-spectacular cannot see it; described by hand.
+    "/feeds/events.ics": {
+        "get": {
+            "operationId": "events_ical",
+            "summary": "iCalendar feed of upcoming published events",
+            "tags": ["feeds"],
+            "parameters": [ICAL_LOCALE],
+            "responses": {
+                "200": {"description": "RFC 5545 calendar.", "content": {"text/calendar": {"schema": {"type": "string"}}}},
+                "400": {"description": "Unknown locale.", "content": PLAIN_TEXT},
+            },
+        },
+    },
+}
+
+
+def _blank_or_format_as_any_of(node) -> None:
+    """A blank-allowed URL or e-mail field is drf-spectacular's oneOf [format, maxLength 0].
+
+    Validators that do not assert formats find "" valid under both branches, so
+    such a oneOf rejects every blank value; anyOf says the same without the trap.
+    """
+    if isinstance(node, dict):
+        variants = node.get("oneOf")
+        if isinstance(variants, list) and any(v.get("maxLength") == 0 for v in variants if isinstance(v, dict)):
+            node["anyOf"] = node.pop("oneOf")
+        for value in node.values():
+            _blank_or_format_as_any_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            _blank_or_format_as_any_of(value)
+
+
+def schema_complete(result, generator, request, public):
+    """drf-spectacular post-processing hook: the non-DRF endpoints, and blank-or-format fields as anyOf."""
+    result["paths"].update(NON_DRF_PATHS)
+    _blank_or_format_as_any_of(result.get("components", {}))
+    return result

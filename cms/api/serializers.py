@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from wagtail.models import Page
 
+from cms.api.visibility import page_visible
 from cms.richtext import rich_text_to_api_html
 from cms.services.translations import pages_translated_only
 
@@ -42,19 +43,22 @@ def _translations_in_locale(request, model, locale_id) -> dict:
         queryset = model.objects.filter(locale_id=locale_id)
         if issubclass(model, Page):
             queryset = pages_translated_only(queryset.live()).only(
-                "id", "title", "slug", "translation_key", "live", "locale_id"
+                "id", "title", "slug", "translation_key", "live", "locale_id", "path"
             )
         cache[key] = {item.translation_key: item for item in queryset}
     return cache[key]
 
 
 def localize_items(items, *, locale_id, request) -> list[dict]:
+    """Linked objects in the owner's locale; linked pages only when the request may see them."""
     described = []
     for item in items:
         if isinstance(item, Page) and not item.live:
             continue
         if item.locale_id != locale_id and request is not None:
             item = _translations_in_locale(request, type(item), locale_id).get(item.translation_key, item)
+        if isinstance(item, Page) and not page_visible(item, request=request):
+            continue
         described.append(_describe(item))
     return described
 
@@ -88,7 +92,7 @@ class RegionContactSerializer(serializers.Serializer):
     name = serializers.CharField()
     role = serializers.CharField()
     organisation = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.EmailField(allow_blank=True)
     phone = serializers.CharField()
 
 
@@ -96,7 +100,7 @@ class PartnerSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
-    website = serializers.URLField()
+    website = serializers.URLField(allow_blank=True)
 
 
 class DialogueSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
@@ -17,7 +17,7 @@ from wagtail.api.v2.filters import (
     TranslationOfFilter,
 )
 from wagtail.api.v2.pagination import WagtailPagination
-from wagtail.api.v2.utils import BadRequestError, page_models_from_string, parse_fields_parameter
+from wagtail.api.v2.utils import BadRequestError, FieldsParameterParseError, parse_fields_parameter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images import get_image_model
@@ -33,6 +33,7 @@ from cms.api.filters import (
     StrictSearchFilter,
     TopicFilter,
 )
+from cms.api.params import OFFSET_MAX, query_parameters_validate
 from cms.services.translations import pages_translated_only
 from media.api import DOWNLOAD_FILTER_SPEC, PublicImageSerializer
 
@@ -43,15 +44,14 @@ PREFETCHED_IMAGE_FIELDS = ("image", "logo", "hero_image")
 PREFETCHED_RELATIONS = ("regions", "initiatives", "topics", "partners", "contacts")
 # Linked pages are shown as id, title and slug (cms.api.serializers.localize_items);
 # loading only these columns skips hydrating each linked page's StreamField body.
-LINKED_PAGE_COLUMNS = ("title", "slug", "live", "locale_id", "translation_key")
-# PostgreSQL's OFFSET is a bigint; anything larger is a 500 rather than an empty page.
-MAX_OFFSET = 2**62
+LINKED_PAGE_COLUMNS = ("title", "slug", "live", "locale_id", "translation_key", "path")
 
 
 class StrictPagination(WagtailPagination):
     def paginate_queryset(self, queryset, request, view=None):
+        # query_parameters_validate bounds it too; this keeps the pagination safe on its own.
         offset = request.GET.get("offset", "0")
-        if offset.isascii() and offset.isdigit() and int(offset) > MAX_OFFSET:
+        if offset.isascii() and offset.isdigit() and int(offset) > OFFSET_MAX:
             raise BadRequestError(_("offset is too large"))
         return super().paginate_queryset(queryset, request, view)
 
@@ -60,6 +60,12 @@ class PublicEndpointMixin:
     # JSON only, whatever the Accept header says: the server-side cache keys on
     # the URL, so a browsable-API HTML page must never be cached for JSON clients.
     renderer_classes = [JSONRenderer]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # One gate for every endpoint, before any filter or the database sees a value.
+        known = self.known_query_parameters | self.find_query_parameters
+        query_parameters_validate(params=request.GET, known=known)
 
     def find_object(self, queryset, request):
         value = request.GET.get("id")
@@ -101,15 +107,6 @@ class ContentPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
         return self._base_queryset.all()
 
     def get_queryset(self):
-        type_ = self.request.GET.get("type")
-        if type_:
-            try:
-                page_models_from_string(type_)
-            except (LookupError, ValueError) as e:
-                raise BadRequestError(
-                    _("Unknown page type '%(type)s'. Name page types as app_label.ModelName, e.g. cms.NewsArticlePage.")
-                    % {"type": type_}
-                ) from e
         queryset = super().get_queryset()
         model = queryset.model
         if model is Page:
@@ -136,7 +133,7 @@ class ContentPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
             return names
         try:
             parsed = parse_fields_parameter(self.request.GET.get("fields", ""))
-        except BadRequestError:
+        except (BadRequestError, FieldsParameterParseError):
             return names  # the serializer reports the bad parameter
         requested = {name for name, negated, _nested in parsed if not negated}
         return names if "*" in requested else [n for n in names if n in requested]
@@ -206,3 +203,8 @@ class PagePreviewAPIViewSet(ContentPagesAPIViewSet):
         if not page.pk:
             page.pk = 0
         return page
+
+
+def api_not_found(request, *args, **kwargs):
+    """Every unknown URL under /api/ (e.g. /api/v2/pages/abc/) is a JSON 404, as the schema promises."""
+    return JsonResponse({"message": _("Not found.")}, status=404)

@@ -34,9 +34,9 @@ def test_schema_lists_every_public_endpoint_and_nothing_else(schema):
     assert {
         "/api/v2/pages/", "/api/v2/pages/{id}/", "/api/v2/pages/find/",
         "/api/v2/images/", "/api/v2/images/{id}/", "/api/v2/documents/", "/api/v2/documents/{id}/",
-        "/api/v2/page_preview/",
+        "/api/v2/page_preview/", "/feeds/events.ics", "/api/schema/",
     } <= paths
-    assert all(path.startswith("/api/v2/") for path in paths)
+    assert all(path.startswith(("/api/v2/", "/feeds/", "/api/schema/")) for path in paths)
     assert "/api/v2/page_preview/{id}/" not in paths
 
 
@@ -89,3 +89,45 @@ def test_preview_documents_its_required_parameters(schema):
     documented = parameters(preview)
     assert documented["token"]["required"] and documented["content_type"]["required"]
     assert {"200", "400", "404"} <= set(preview["responses"])
+
+
+def test_events_feed_is_documented(schema):
+    feed = schema["paths"]["/feeds/events.ics"]["get"]
+    assert parameters(feed)["locale"]["schema"]["enum"] == ["de", "en"]
+    assert "text/calendar" in feed["responses"]["200"]["content"]
+    assert "text/plain" in feed["responses"]["400"]["content"]
+
+
+@pytest.mark.parametrize("path", ["/api/v2/pages/", "/api/v2/images/", "/api/v2/documents/"])
+def test_listing_parameters_have_bounds_and_patterns(schema, path):
+    documented = parameters(schema["paths"][path]["get"])
+    assert (documented["limit"]["schema"]["minimum"], documented["limit"]["schema"]["maximum"]) == (1, 100)
+    assert documented["offset"]["schema"]["minimum"] == 0
+    assert documented["offset"]["schema"]["maximum"] >= 10_000
+    assert documented["search"]["schema"]["maxLength"] == 200
+    for name in ("search", "fields", "order"):
+        assert documented[name]["schema"]["pattern"]
+    assert documented["search_operator"]["schema"]["enum"] == ["and", "or"]
+
+
+def test_ids_are_bounded_positive_integers(schema):
+    for path in ("/api/v2/pages/{id}/", "/api/v2/images/{id}/", "/api/v2/documents/{id}/"):
+        id_schema = parameters(schema["paths"][path]["get"])["id"]["schema"]
+        assert (id_schema["minimum"], id_schema["maximum"]) == (1, 2**31 - 1)
+    listing = parameters(schema["paths"]["/api/v2/pages/"]["get"])
+    for name in ("translation_of", "descendant_of", "ancestor_of"):
+        assert listing[name]["schema"]["minimum"] == 1
+    assert listing["type"]["schema"]["items"]["enum"]
+    assert "cms.NewsArticlePage" in listing["type"]["schema"]["items"]["enum"]
+    assert listing["region"]["schema"]["pattern"]
+
+
+def test_page_detail_variants_exclude_each_other_by_type(schema):
+    components = schema["components"]["schemas"]
+    detail = components["PageDetail"]
+    types = []
+    for variant in detail["oneOf"]:
+        meta = components[variant["$ref"].rsplit("/", 1)[1]]["properties"]["meta"]
+        assert "type" in meta["required"]
+        types.extend(meta["properties"]["type"]["enum"])
+    assert len(types) == len(set(types)) == len(detail["oneOf"])
