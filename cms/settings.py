@@ -234,6 +234,11 @@ if MAIL_IMAP_HOST and MAIL_IMAP_SECURITY == "none" and not _imap_local:
 
 # --- Contact imports ------------------------------------------------------------------
 CONTACT_IMPORT_MAX_BYTES = env.int("CONTACT_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# Each refused at upload with a message (outreach.imports.reading); columns are capped below
+# DATA_UPLOAD_MAX_NUMBER_FIELDS as well, since every column is a field of the mapping form.
+CONTACT_IMPORT_MAX_COLUMNS = env.int("CONTACT_IMPORT_MAX_COLUMNS", default=200)
+CONTACT_IMPORT_MAX_CELL_CHARS = env.int("CONTACT_IMPORT_MAX_CELL_CHARS", default=64 * 1024)
+CONTACT_IMPORT_MAX_ROWS = env.int("CONTACT_IMPORT_MAX_ROWS", default=1_000_000)
 
 # --- Auth -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
