@@ -168,6 +168,9 @@ WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=3.0)
 WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+# Off: endpoints must be public https receivers (cms.services.webhook_targets). On: loopback and
+# private addresses and plain http too, for tests and receivers on an intranet.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 
 # --- Outgoing mail (outreach delivery engine) ---------------------------------------
 MAIL_BACKEND = env.str("MAIL_BACKEND", default="outbox")  # outbox | smtp | ses
@@ -234,6 +237,11 @@ if MAIL_IMAP_HOST and MAIL_IMAP_SECURITY == "none" and not _imap_local:
 
 # --- Contact imports ------------------------------------------------------------------
 CONTACT_IMPORT_MAX_BYTES = env.int("CONTACT_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# Each refused at upload with a message (outreach.imports.reading); columns are capped below
+# DATA_UPLOAD_MAX_NUMBER_FIELDS as well, since every column is a field of the mapping form.
+CONTACT_IMPORT_MAX_COLUMNS = env.int("CONTACT_IMPORT_MAX_COLUMNS", default=200)
+CONTACT_IMPORT_MAX_CELL_CHARS = env.int("CONTACT_IMPORT_MAX_CELL_CHARS", default=64 * 1024)
+CONTACT_IMPORT_MAX_ROWS = env.int("CONTACT_IMPORT_MAX_ROWS", default=1_000_000)
 
 # --- Auth -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -83,6 +83,14 @@ class WebhookEndpointViewSet(ModelViewSet):
     list_display = ["name", "url", "is_active"]
     inspect_view_enabled = True
 
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "url":
+            from cms.services.webhook_targets import webhook_url_validate
+
+            # On the form, not the model: a validator on the model field would be frozen into migrations.
+            kwargs["validators"] = [webhook_url_validate]
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
     @property
     def permission_policy(self):
         return SuperuserPermissionPolicy(self.model)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.models import WebhookDelivery, WebhookEndpoint
+from cms.services.webhook_targets import InvalidIPAddress, http_allowed, webhook_session
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +26,9 @@ SIGNATURE_HEADER = "X-Dialogdesk-Signature"
 
 
 # How much of an error response is kept on the row; the rest is never read, so a
-# receiver answering with megabytes of garbage costs nothing.
-ERROR_BODY_LIMIT = 500
+# receiver answering with megabytes of garbage costs nothing. Short, too, because the
+# log is no window into a receiver's internals; the admin shows it as text.
+ERROR_BODY_LIMIT = 200
 # 45 minutes, at most 54 with jitter: a retry waits in a worker's memory until
 # its ETA, and Redis hands an unacknowledged message to another worker after
 # its visibility timeout (one hour by default), which would double the attempt.
@@ -140,7 +142,12 @@ def webhook_delivery_send(*, delivery_id: int) -> WebhookDelivery | None:
         # Counted before the request: a worker that dies mid-request still used up an attempt.
         _record(delivery, attempts=attempts, last_attempt_at=timezone.now())
 
-    status_code, error = _post(delivery)
+    try:
+        status_code, error = _post(delivery)
+    except _TargetRefused as exc:
+        # No retry: the address will not become acceptable by waiting.
+        _record(delivery, status=WebhookDelivery.Status.FAILED, last_status_code=None, last_error=str(exc))
+        return delivery
     if not error:
         _record(delivery, status=WebhookDelivery.Status.DELIVERED, last_status_code=status_code,
                 last_error="", delivered_at=timezone.now())
@@ -154,8 +161,21 @@ def webhook_delivery_send(*, delivery_id: int) -> WebhookDelivery | None:
     return delivery
 
 
+class _TargetRefused(Exception):
+    """The endpoint's URL is one deliveries may not go to (cms.services.webhook_targets)."""
+
+
+def _excerpt(raw: bytes) -> str:
+    # Text on one line; the admin escapes it like any other value.
+    return " ".join(raw.decode(errors="replace").split())[:ERROR_BODY_LIMIT]
+
+
 def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
-    """POST the signed payload once. Returns (HTTP status or None, error text or "")."""
+    """POST the signed payload once. Returns (HTTP status or None, error text or ""). Raises
+    _TargetRefused, before connecting, for plain http (unless allowed) or an internal address."""
+    url = delivery.endpoint.url
+    if not url.lower().startswith("https://") and not http_allowed():
+        raise _TargetRefused("Refused: the endpoint uses plain http; only https is allowed (DEBUG is off).")
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     headers = {
         "Content-Type": "application/json",
@@ -166,14 +186,17 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     }
     try:
         # stream=True: the body is only read on failure, and then only its start.
-        with requests.post(
-            delivery.endpoint.url, data=body, headers=headers, allow_redirects=False, stream=True,
+        with webhook_session() as session, session.post(
+            url, data=body, headers=headers, allow_redirects=False, stream=True,
             timeout=(settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT),
         ) as response:
             if 200 <= response.status_code < 300:
                 return response.status_code, ""
-            start = response.raw.read(ERROR_BODY_LIMIT, decode_content=True) or b""
-            return response.status_code, f"HTTP {response.status_code}: {start.decode(errors='replace')}"
+            start = response.raw.read(ERROR_BODY_LIMIT * 4, decode_content=True) or b""
+            return response.status_code, f"HTTP {response.status_code}: {_excerpt(start)}"
+    except InvalidIPAddress as exc:
+        raise _TargetRefused(f"Refused: the endpoint's host resolves to an internal address ({exc}); "
+                             "webhooks go to public receivers only (WEBHOOK_ALLOW_PRIVATE_TARGETS is off).") from exc
     except (requests.RequestException, OSError) as exc:
         # OSError: urllib3 lets some socket errors through while reading the error body.
         return None, f"{type(exc).__name__}: {exc}"[:1000]

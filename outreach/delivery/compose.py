@@ -83,8 +83,10 @@ def _one_line(value: str) -> str:
 def compose(
     *, parts: LocaleParts, token: str, values: dict[str, str], html_values: dict[str, str], to_name: str,
     to_email: str, from_name: str, from_email: str, reply_to: str = "", subject_prefix: str = "",
+    message_pk: int | None = None,
 ) -> Envelope:
-    """Personalise and assemble. values fill the text and subject, html_values (escaped) the HTML part."""
+    """Personalise and assemble. values fill the text and subject, html_values (escaped) the HTML part.
+    message_pk: the Message row this is (None for a test send), for the unsubscribe mail address."""
     subject = _one_line(subject_prefix + parts.subject.render(values))
     to_name, from_name = _one_line(to_name), _one_line(from_name)
     text = parts.text.render(values)
@@ -96,7 +98,7 @@ def compose(
     if not (to_email.isascii() and from_email.isascii() and reply_to.isascii()):
         return Envelope(**envelope, message_bytes=_compose_with_stdlib(
             parts=parts, subject=subject, text=text, html=html, to_name=to_name, to_email=to_email,
-            from_name=from_name, from_email=from_email, reply_to=reply_to, token=token))
+            from_name=from_name, from_email=from_email, reply_to=reply_to, token=token, message_pk=message_pk))
     head = [
         mime.header_line("Subject", subject),
         mime.address_header("From", from_name, from_email),
@@ -105,13 +107,15 @@ def compose(
     if reply_to:
         head.append(mime.address_header("Reply-To", "", reply_to))
     head += [mime.header_line("Date", format_datetime(timezone.now())), mime.header_line("Message-ID", message_id)]
-    head += [mime.header_line(name, value) for name, value in headers.list_unsubscribe_headers(token).items()]
+    head += [mime.header_line(name, value)
+             for name, value in headers.list_unsubscribe_headers(token, message_pk=message_pk).items()]
     return Envelope(**envelope, message_bytes=mime.build_message(
         head=head, text=text, html=html, attachments=parts.attachment_bytes, boundaries=parts.boundaries))
 
 
 def _compose_with_stdlib(*, parts: LocaleParts, subject: str, text: str, html: str, to_name: str, to_email: str,
-                         from_name: str, from_email: str, reply_to: str, token: str) -> bytes:
+                         from_name: str, from_email: str, reply_to: str, token: str,
+                         message_pk: int | None = None) -> bytes:
     message = EmailMessage(policy=SMTP)
     message["Subject"] = subject
     message["From"] = _address(from_name, from_email)
@@ -120,7 +124,7 @@ def _compose_with_stdlib(*, parts: LocaleParts, subject: str, text: str, html: s
         message["Reply-To"] = reply_to
     message["Date"] = format_datetime(timezone.now())
     message["Message-ID"] = headers.message_id(token)
-    for name, value in headers.list_unsubscribe_headers(token).items():
+    for name, value in headers.list_unsubscribe_headers(token, message_pk=message_pk).items():
         message[name] = value
     message.set_content(text)
     message.add_alternative(html, subtype="html")

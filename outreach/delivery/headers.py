@@ -1,12 +1,17 @@
 """Per-message addresses and headers, all derived from the message's token.
 
-The token is the only thing a bounce (VERP), a reply, an unsubscribe mail or
-an unsubscribe click carries back, so it is all the later processing needs to
-find the message and through it the contact and the mailing.
+The token is what a bounce (VERP), a reply or an unsubscribe click carries back,
+so it is all the later processing needs to find the message and through it the
+contact and the mailing. It is visible in the Message-ID, Return-Path and
+Reply-To, which a forwarded mail exposes, so nothing acts on the token alone:
+the unsubscribe URL is signed, and the unsubscribe mail address carries no token
+but the message's number and a signature of its own (unsubscribe_mailto).
 """
 
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
+
+from outreach.tracking.tokens import mailto_signature
 
 _UNSUBSCRIBE_SALT = "dialogdesk.outreach.unsubscribe"
 
@@ -33,8 +38,11 @@ def unsubscribe_url(token: str) -> str:
     return f"{base}/o/u/{token}/{unsubscribe_signature(token)}/"
 
 
-def unsubscribe_mailto(token: str) -> str:
-    return f"unsubscribe+{token}@{mail_domain()}"
+def unsubscribe_mailto(token: str, *, message_pk: int | None) -> str:
+    """unsubscribe+<number>-<signature>@MAIL_DOMAIN; outreach.inbound.match reads it back. A message not
+    stored (a test send) gets number 0, which names no message."""
+    number = message_pk or 0
+    return f"unsubscribe+{number}-{mailto_signature(number, token)}@{mail_domain()}"
 
 
 def bounce_address(token: str) -> str:
@@ -50,8 +58,8 @@ def message_id(token: str) -> str:
     return f"<{token}@{mail_domain()}>"
 
 
-def list_unsubscribe_headers(token: str) -> dict[str, str]:
+def list_unsubscribe_headers(token: str, *, message_pk: int | None) -> dict[str, str]:
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(token)}>, <mailto:{unsubscribe_mailto(token)}>",
+        "List-Unsubscribe": f"<{unsubscribe_url(token)}>, <mailto:{unsubscribe_mailto(token, message_pk=message_pk)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

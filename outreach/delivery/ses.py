@@ -10,7 +10,7 @@ the identity's custom MAIL FROM domain, one per identity), so our per-message VE
 address cannot be the envelope here. No Return-Path header is added to carry it
 instead: that header belongs to the receiving server (RFC 5321), and SES would
 replace it. The message goes out with the same bytes as through SMTP; its reply+
-and unsubscribe+ addresses still carry the token. Bounces, complaints and
+and unsubscribe+ addresses still lead back to the message. Bounces, complaints and
 deliveries come back as SNS notifications naming the SES MessageId, which is why
 send() returns it and the message stores it as provider_message_id.
 FromEmailAddress is left out: SES takes it from the From header, which must be a

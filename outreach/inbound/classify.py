@@ -15,7 +15,7 @@ The order matters and is the point of this module:
 5. A mailer-daemon mail to a VERP bounce address that no parser understood is
    still a bounce for the address the message went to: that is what VERP is
    for.
-6. unsubscribe+TOKEN mail (checked before the auto-reply headers, which mail
+6. mail to an unsubscribe+ address (checked before the auto-reply headers, which mail
    clients set on the unsubscribe mails they generate), then replies (to reply+TOKEN, or quoting one of
    our Message-IDs), then unknown.
 """

@@ -3,6 +3,10 @@ refers to, or by the copy of the original inside a bounce or complaint.
 
 Tokens are looked up by their unique index; a Message-ID is only trusted when it has our format
 "<token@MAIL_DOMAIN>", so the lookup never scans the message table.
+
+The unsubscribe address is the exception: it acts on its own, so it carries no token (the token
+is in every forwarded mail's headers) but the message's number and a signature
+(outreach.delivery.headers.unsubscribe_mailto). Any other unsubscribe+ address matches no message.
 """
 
 import re
@@ -17,10 +21,13 @@ from outreach.inbound.parse import (
     notification_text,
 )
 from outreach.models import Message
+from outreach.tracking.tokens import mailto_signature_valid
 
 ROLES = ("bounces", "reply", "unsubscribe")
 # message_token(): base32 of 15 random bytes, lower-cased (24 characters of a-z and 2-7).
-_TOKEN_ADDRESS = re.compile(r"^(bounces|reply|unsubscribe)\+([a-z2-7]{16,32})@", re.IGNORECASE)
+_TOKEN_ADDRESS = re.compile(r"^(bounces|reply)\+([a-z2-7]{16,32})@", re.IGNORECASE)
+_UNSUBSCRIBE_ADDRESS = re.compile(r"^unsubscribe\+([^@]*)@", re.IGNORECASE)
+_MAILTO_VALUE = re.compile(r"^([1-9][0-9]{0,17})-([0-9a-f]{16,64})$")
 _TOKEN = re.compile(r"^[a-z2-7]{16,32}$")
 # Where the address a mail was delivered to shows up: the MTA's own headers first (they carry the
 # envelope recipient; To may name someone else on a Bcc), then the visible ones.
@@ -47,6 +54,20 @@ def token_address(address: str) -> tuple[str, str] | None:
     return (found.group(1).lower(), found.group(2).lower()) if found else None
 
 
+def unsubscribe_address_message(address: str) -> tuple[bool, Message | None]:
+    """(is it an unsubscribe+ address?, the message its signature proves, or None)."""
+    found = _UNSUBSCRIBE_ADDRESS.match(address or "")
+    if not found:
+        return False, None
+    value = _MAILTO_VALUE.match(found.group(1).lower())
+    if not value:
+        return True, None
+    message = Message.objects.select_related("mailing", "contact").filter(pk=int(value.group(1))).first()
+    if message is None or not mailto_signature_valid(message.pk, message.token, value.group(2)):
+        return True, None
+    return True, message
+
+
 def token_from_message_id(message_id: str) -> str | None:
     local, _at, domain = message_id.strip("<>").rpartition("@")
     if domain.lower() == mail_domain().lower() and _TOKEN.match(local.lower()):
@@ -66,6 +87,12 @@ def _by_address(message, envelope_recipient: str | None) -> Match | None:
         if found:
             role, token = found
             return Match(message=_message(token), token=token, role=role, matched_by=source)
+        is_unsubscribe, message = unsubscribe_address_message(address)
+        if is_unsubscribe:
+            # A forged or outdated address is still an unsubscribe mail, recorded, but about no message:
+            # nothing else in the mail (In-Reply-To, a second address) may stand in for the signature.
+            return Match(message=message, token=message.token if message else None, role="unsubscribe",
+                         matched_by=source)
     return None
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from outreach.imports.applying import ProblemTally, apply_batch
 from outreach.imports.mapping import FIELDS, guess_mapping, split_tags
 from outreach.imports.planning import EFFECTS, REJECTED, UPDATED, Planner
-from outreach.imports.reading import open_table
+from outreach.imports.reading import LIMIT_CODES, open_table
 from outreach.imports.sniffing import FileKind, sniff
 from outreach.models import (
     ContactImport,
@@ -69,6 +69,32 @@ def contact_import_create(
     contact_import.file.save(contact_import.original_filename or "contacts", file, save=False)
     contact_import.save()
     return contact_import
+
+
+def contact_import_upload(*, file, user, **options) -> tuple[ContactImport, list[str]]:
+    """What the upload form does: contact_import_create, then the first preview, which reads the whole file.
+
+    Returns the import and the preview's complaints about the guessed mapping (no e-mail column, ...), which
+    the person fixes on the preview page. Raises ValidationError, keeping nothing, for a file
+    contact_import_create refuses or that goes past a limit further down (too many rows, a cell too long):
+    those only show once every row has been read, and the preview is the read that costs nothing extra.
+    """
+    contact_import = contact_import_create(file=file, user=user, **options)
+    try:
+        contact_import_preview(contact_import=contact_import)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) not in LIMIT_CODES:
+            return contact_import, list(exc.messages)
+        contact_import_discard(contact_import=contact_import)
+        raise
+    return contact_import, []
+
+
+def contact_import_discard(*, contact_import: ContactImport) -> None:
+    """Delete an import that never started, and its stored file."""
+    if contact_import.file:
+        _delete_file(contact_import)
+    contact_import.delete()
 
 
 def contact_import_preview(*, contact_import: ContactImport, column_mapping: dict | None = None) -> dict:

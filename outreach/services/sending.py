@@ -149,7 +149,7 @@ def recipient_values(*, contact: Contact | None, email: str, locale: str, token:
 
 
 def personalise(*, parts: LocaleParts, mailing: Mailing, contact: Contact | None, email: str, locale: str, token: str,
-                subject_prefix: str = ""):
+                subject_prefix: str = "", message_pk: int | None = None):
     values = recipient_values(contact=contact, email=email, locale=locale, token=token)
     sender = mailing.sender
     return compose(
@@ -158,7 +158,7 @@ def personalise(*, parts: LocaleParts, mailing: Mailing, contact: Contact | None
         to_name=" ".join(p for p in (values["first_name"], values["last_name"]) if p), to_email=email,
         from_name=sender.from_name, from_email=sender.from_email,
         reply_to=headers.reply_address(token) if mailing.track_replies else sender.reply_to_email,
-        subject_prefix=subject_prefix,
+        subject_prefix=subject_prefix, message_pk=message_pk,
     )
 
 
@@ -357,7 +357,8 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
                 Message.objects.filter(mailing_id=mailing_id, status=MessageStatus.SENDING,
                                        claimed_by=worker_task_id).update(claimed_at=timezone.now())
             envelope = personalise(parts=parts[message.locale], mailing=mailing, contact=message.contact,
-                                   email=message.email, locale=message.locale, token=message.token)
+                                   email=message.email, locale=message.locale, token=message.token,
+                                   message_pk=message.pk)
             limiter.acquire()
             try:
                 provider_id = backend.send(envelope.envelope_from, envelope.recipient, envelope.message_bytes)

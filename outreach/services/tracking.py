@@ -140,8 +140,8 @@ def message_unsubscribe(*, token: str, source: str = "link") -> UnsubscribeResul
     """Unsubscribe the recipient of a message from everything (global suppression). Safe to call twice.
 
     For the one-click POST and the page (source "one-click" / "link") and for
-    inbound mail to unsubscribe+<token>@ (source "mailto"; the token may come
-    in any case). Puts the address the mail went to - and the contact's current
+    inbound mail to the signed unsubscribe+ address (source "mailto";
+    outreach.inbound.match has checked its signature and passes the message's token). Puts the address the mail went to - and the contact's current
     one, if it changed since - on the suppression list with reason UNSUBSCRIBE
     (an earlier entry keeps its reason), and records the unsubscribe on the
     message and the timeline once. A contact erased meanwhile: nothing to do,

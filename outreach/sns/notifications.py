@@ -11,7 +11,6 @@ Everything is idempotent by the SNS MessageId, or per message where SES may
 report the same thing twice.
 """
 
-import json
 import logging
 from datetime import datetime
 
@@ -24,11 +23,21 @@ from outreach.inbound.bounces import FailedRecipient
 from outreach.inbound.classify import Classification
 from outreach.models import Message, MessageEvent
 from outreach.services.inbound import contact_delivery_succeeded, provider_feedback_process
+from outreach.sns.bounded_json import JSONRefused, json_loads_bounded
 from outreach.sns.receiving import ses_received_process
 
 logger = logging.getLogger(__name__)
 
 SOURCE = "ses"
+# SES's JSON nests five levels at most (notification > mail > headers > [] > {}); SNS's envelope two.
+MAX_DEPTH = 32
+# SNS carries at most 256 KiB; room to spare, but no more.
+MAX_MESSAGE_BYTES = 1024 * 1024
+
+
+class NotificationRefused(ValueError):
+    """The Message is too large or nested too deeply to be read: refused before json.loads (which would
+    raise RecursionError), and never acted on."""
 
 
 def _timestamp(value) -> datetime:
@@ -65,10 +74,13 @@ def _complaint(complaint: dict) -> Classification:
 def ses_notification_process(*, sns_message_id: str, message: str) -> dict:
     """Act on the Message of a verified SNS Notification. Returns a summary; never raises for content
     it does not understand (SNS would only send it again). Raises InboundFetchError (outreach.sns.receiving)
-    when received mail cannot be fetched from S3 now."""
+    when received mail cannot be fetched from S3 now, NotificationRefused when message is too large or
+    too deep to read."""
     try:
-        notification = json.loads(message)
-    except ValueError:
+        notification = json_loads_bounded(message, max_bytes=MAX_MESSAGE_BYTES, max_depth=MAX_DEPTH)
+    except JSONRefused as exc:
+        raise NotificationRefused(str(exc)) from exc
+    except (ValueError, TypeError):
         notification = None
     if not isinstance(notification, dict):
         logger.warning("SNS notification %s is not SES JSON; ignored", sns_message_id)

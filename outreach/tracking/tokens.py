@@ -1,9 +1,11 @@
-"""Signed, unguessable URLs for the open pixel and for tracked links.
+"""Signed, unguessable URLs for the open pixel and for tracked links, and the signed unsubscribe address.
 
 A message's token is random (120 bits), but it also travels in headers and
 addresses (VERP, reply-to, Message-ID) that a forwarded mail exposes. The
 HMAC over token (and link index) with SECRET_KEY is what makes a URL valid:
 nobody can forge an open, a click or a link index that was not in the mail.
+The List-Unsubscribe mailto address carries no token at all, only the message's
+number and a signature (outreach.delivery.headers.unsubscribe_mailto).
 
 The keyed HMAC state is built once per process and salt and copied per call,
 so signing costs one SHA-256 over a few dozen bytes, not a key derivation:
@@ -19,6 +21,7 @@ from django.utils.crypto import constant_time_compare
 
 _OPEN_SALT = "dialogdesk.outreach.open"
 _CLICK_SALT = "dialogdesk.outreach.click"
+_MAILTO_SALT = "dialogdesk.outreach.unsubscribe-mailto"
 # 96 bits: far beyond online guessing, and short enough to keep the URLs readable.
 SIGNATURE_LENGTH = 24
 
@@ -59,6 +62,16 @@ def click_signature(token: str, index: int) -> str:
 
 def click_signature_valid(token: str, index: int, signature: str) -> bool:
     return _valid(_CLICK_SALT, f"{token}:{index}", signature)
+
+
+def mailto_signature(message_pk: int, token: str) -> str:
+    # Over the row's number and its token: the number finds the message, the signature proves the
+    # address was in its mail. Neither the signature nor the number appears in any other header.
+    return _sign(_MAILTO_SALT, f"{message_pk}:{token}")
+
+
+def mailto_signature_valid(message_pk: int, token: str, signature: str) -> bool:
+    return _valid(_MAILTO_SALT, f"{message_pk}:{token}", signature.lower())
 
 
 def tracking_base_url() -> str:

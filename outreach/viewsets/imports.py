@@ -22,11 +22,11 @@ from outreach.imports.mapping import FIELDS
 from outreach.models import Contact, ContactImport, ContactList
 from outreach.imports.labels import labelled_sample, problem_summary
 from outreach.services.imports import (
-    contact_import_create,
     contact_import_preview,
     contact_import_progress,
     contact_import_retry,
     contact_import_start,
+    contact_import_upload,
     max_bytes,
 )
 
@@ -102,7 +102,7 @@ class ContactImportUploadView(ContactImportView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                contact_import = contact_import_create(
+                contact_import, warnings = contact_import_upload(
                     file=data["file"], user=request.user, target_list=data["target_list"],
                     legal_basis=data["legal_basis"], legal_basis_note=data["legal_basis_note"],
                     source=data["source"], tags=data["tags"], create_organisations=data["create_organisations"],
@@ -110,10 +110,8 @@ class ContactImportUploadView(ContactImportView):
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:
-                try:
-                    contact_import_preview(contact_import=contact_import)
-                except ValidationError as exc:
-                    messages.warning(request, " ".join(exc.messages))
+                if warnings:
+                    messages.warning(request, " ".join(warnings))
                 return redirect(self.url("preview", contact_import))
         return self.render_to_response(self.get_context_data(form=form), status=400)
 

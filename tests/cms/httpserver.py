@@ -3,8 +3,9 @@
 It records every request and answers from a script: each request takes the
 next scripted behaviour, and once the script is used up every request gets
 the default one. Behaviours: an HTTP status code (200, 500, 410, ...),
-"garbage" (bytes that are not HTTP at all), or ("slow", seconds) to sleep
-before answering 200 (longer than the client's read timeout, so it gives up).
+"garbage" (bytes that are not HTTP at all), ("slow", seconds) to sleep
+before answering 200 (longer than the client's read timeout, so it gives up),
+or ("body", status, bytes) to answer with that status and an HTML body.
 """
 
 import json
@@ -75,12 +76,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"\x00\xffthis is not HTTP\r\n\r\n")
             self.close_connection = True
             return
+        content_type = "application/json"
         if isinstance(behaviour, tuple) and behaviour[0] == "slow":
             time.sleep(behaviour[1])
             behaviour = 200
+        if isinstance(behaviour, tuple) and behaviour[0] == "body":
+            _body, behaviour, reply = behaviour
+            content_type = "text/html"
+        else:
+            reply = json.dumps({"status": behaviour}).encode()
         self.send_response(behaviour)
-        reply = json.dumps({"status": behaviour}).encode()
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(reply)))
         self.end_headers()
         self.wfile.write(reply)

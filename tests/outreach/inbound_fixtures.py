@@ -3,11 +3,13 @@
 Imported by name into the test_inbound_* modules, like sending_fixtures.
 """
 
+import re
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage
 
+from outreach.delivery.headers import unsubscribe_mailto
 from outreach.models import InboundMessage, Message
 from tests.outreach.factories import ContactFactory
 from tests.outreach.sending_fixtures import make_mailing
@@ -34,8 +36,18 @@ SAMPLE_MESSAGES = {
 }
 
 
+# The signed List-Unsubscribe mailto address of the message with that token, which only exists once the
+# message does (its number and SECRET_KEY are part of it).
+_UNSUBSCRIBE_PLACEHOLDER = re.compile(rb"UNSUBSCRIBE-ADDRESS-OF-([a-z2-7]+)")
+
+
+def _unsubscribe_address(found: re.Match) -> bytes:
+    message = Message.objects.get(token=found.group(1).decode())
+    return unsubscribe_mailto(message.token, message_pk=message.pk).encode()
+
+
 def sample(name: str) -> bytes:
-    return (SAMPLES / name).read_bytes()
+    return _UNSUBSCRIBE_PLACEHOLDER.sub(_unsubscribe_address, (SAMPLES / name).read_bytes())
 
 
 @pytest.fixture

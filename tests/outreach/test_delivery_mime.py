@@ -9,6 +9,7 @@ import pytest
 from outreach.delivery import mime
 from outreach.delivery.compose import _compose_with_stdlib, compose, locale_parts
 from outreach.delivery.headers import mail_domain, unsubscribe_url
+from outreach.tracking.tokens import mailto_signature
 
 NAMES = ["Erika Mustermann", "Jürgen Groß-Öztürk", 'Dr. "Doc" O\'Brien, Jr.', "Zoë 李", ""]
 TEXTS = [
@@ -64,7 +65,7 @@ def test_headers_and_bodies_read_back_as_written(name, text, html):
     assert message["Message-ID"] == sent.message_id
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["List-Unsubscribe"] == (
-        f"<{unsubscribe_url('tok123')}>, <mailto:unsubscribe+tok123@{mail_domain()}>")
+        f"<{unsubscribe_url('tok123')}>, <mailto:unsubscribe+0-{mailto_signature(0, 'tok123')}@{mail_domain()}>")
     assert message.get_content_type() == "multipart/alternative"
     expected_text = text.replace("\r\n", "\n").replace("{{ salutation }}", "Hallo")
     expected_html = html.replace("{{ first_name }}", name)

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from outreach.delivery import TransientDeliveryError
 from outreach.delivery.headers import unsubscribe_signature, unsubscribe_signature_valid
+from outreach.tracking.tokens import mailto_signature
 from outreach.models import ActivityEvent, Contact, Mailing, Message, MessageEvent, SuppressionEntry
 from outreach.services.mailings import mailing_cancel, mailing_pause, mailing_resume, mailing_send
 from outreach.services.sending import message_batch_send
@@ -83,7 +84,9 @@ class DeliveryTests:
 
         token = rows[schmidt.email].token
         url = f"https://dialogdesk.example/o/u/{token}/{unsubscribe_signature(token)}/"
-        assert german["List-Unsubscribe"] == f"<{url}>, <mailto:unsubscribe+{token}@{MAIL_DOMAIN}>"
+        pk = rows[schmidt.email].pk
+        mailto = f"unsubscribe+{pk}-{mailto_signature(pk, token)}@{MAIL_DOMAIN}"
+        assert german["List-Unsubscribe"] == f"<{url}>, <mailto:{mailto}>"
         assert german["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert german["Message-ID"] == f"<{token}@{MAIL_DOMAIN}>" == rows[schmidt.email].message_id
         assert german["Message-ID"] != english["Message-ID"]

@@ -16,6 +16,7 @@ import pytest
 
 from outreach.delivery import delivery_backend
 from outreach.delivery.base import PermanentDeliveryError, TransientDeliveryError
+from outreach.delivery.headers import unsubscribe_mailto
 from outreach.delivery.ses import SESBackend
 from outreach.models import Mailing, Message
 from outreach.services.mailings import mailing_send
@@ -75,8 +76,9 @@ def test_mailing_goes_out_through_ses(ses_settings, moto_endpoint, sender):
         item = stored[message.provider_message_id]
         # moto adds the To header's address to the destinations it was given: the same one here.
         assert {address for _, address in getaddresses(item["destinations"])} == {email}
-        # SES sets the envelope sender itself; the token travels in the reply and unsubscribe addresses.
-        assert f"+{message.token}@{MAIL_DOMAIN}" in item["raw_data"]
+        # SES sets the envelope sender itself; the Message-ID and the unsubscribe address lead back instead.
+        assert f"<{message.token}@{MAIL_DOMAIN}>" in item["raw_data"]
+        assert unsubscribe_mailto(message.token, message_pk=message.pk) in item["raw_data"]
         assert sender.from_email in item["raw_data"]
     assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.SENT
 

@@ -287,7 +287,7 @@ class UnsubscribeTests:
         assert events(german, "unsubscribe") == []
 
     def test_mailto_unsubscribe_through_the_service(self, german):
-        # Inbound mail to unsubscribe+<token>@: the token may arrive case-folded.
+        # Inbound mail to the signed unsubscribe+ address: the token may arrive case-folded.
         result = message_unsubscribe(token=german.token.upper(), source="mailto")
         assert result.is_new and not message_unsubscribe(token=german.token, source="mailto").is_new
         assert [e.data for e in events(german, "unsubscribe")] == [{"source": "mailto"}]
