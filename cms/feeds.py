@@ -30,7 +30,9 @@ def upcoming_events_ical(request):
     code = request.GET.get("locale", settings.LANGUAGE_CODE)
     locale = Locale.objects.filter(language_code=code).first()
     if locale is None:
-        return HttpResponseBadRequest(_("Unknown locale '%(code)s'.") % {"code": code})
+        # Plain text: the message echoes the parameter, which must never reach a browser as HTML.
+        return HttpResponseBadRequest(_("Unknown locale '%(code)s'.") % {"code": code},
+                                      content_type="text/plain; charset=utf-8")
     now = timezone.now()
     calendar = Calendar()
     calendar.add("prodid", "-//Dialogdesk//Events//" + code.upper())

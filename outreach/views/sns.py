@@ -29,6 +29,7 @@ from outreach.sns.verify import (
 )
 
 logger = logging.getLogger(__name__)
+TEXT = "text/plain; charset=utf-8"
 
 
 @csrf_exempt  # SNS has no session and no CSRF token; the signature is the proof of origin
@@ -40,23 +41,23 @@ def notifications(request):
     except ValueError:
         payload = None
     if not isinstance(payload, dict) or payload.get("Type") not in SIGNED_FIELDS:
-        return HttpResponseBadRequest(_("This is not an Amazon SNS message."), content_type="text/plain")
+        return HttpResponseBadRequest(_("This is not an Amazon SNS message."), content_type=TEXT)
     # The topic first: a message for a topic we do not listen to costs us no certificate fetch.
     if payload.get("TopicArn") not in getattr(settings, "MAIL_SNS_TOPIC_ARNS", []):
         logger.warning("SNS message for a topic we do not listen to: %r", payload.get("TopicArn"))
-        return HttpResponseForbidden(_("Unknown topic."), content_type="text/plain")
+        return HttpResponseForbidden(_("Unknown topic."), content_type=TEXT)
     try:
         sns_message_verify(payload)
     except SNSVerificationError as exc:
         logger.warning("SNS message %r refused: %s", payload.get("MessageId"), exc)
-        return HttpResponseForbidden(_("The signature is not valid."), content_type="text/plain")
+        return HttpResponseForbidden(_("The signature is not valid."), content_type=TEXT)
 
     if payload["Type"] == SUBSCRIPTION_CONFIRMATION:
         try:
             sns_subscription_confirm(payload=payload)
         except SubscriptionConfirmError as exc:
             logger.error("SNS subscription to %s not confirmed: %s", payload.get("TopicArn"), exc)
-            return HttpResponse(_("Could not confirm the subscription."), status=502, content_type="text/plain")
+            return HttpResponse(_("Could not confirm the subscription."), status=502, content_type=TEXT)
     elif payload["Type"] == NOTIFICATION:
         try:
             ses_notification_process(sns_message_id=str(payload.get("MessageId", "")),
@@ -65,6 +66,6 @@ def notifications(request):
             logger.error("SNS message %r: received mail not fetched, SNS will retry: %s", payload.get("MessageId"),
                          exc)
             return HttpResponse(_("The mail could not be fetched; try again later."), status=503,
-                                content_type="text/plain")
+                                content_type=TEXT)
     # UnsubscribeConfirmation: nothing to do; the subscription is gone, and re-subscribing is a person's decision.
     return HttpResponse(status=204)
