@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "csp",
     "django.contrib.admin",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it sees the login view's response (cms/logins.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -243,6 +246,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# Login throttling (django-axes, cms/logins.py): LOGIN_FAILURE_LIMIT wrong passwords for one username
+# from one address lock that pair for LOGIN_COOL_OFF_MINUTES; a success resets the count. Counted in
+# Redis when that is the cache (atomic, shared by every machine); otherwise in the database, since a
+# locmem cache is per process and the file cache's increments are not atomic (axes.W001).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = env.bool("LOGIN_THROTTLING", default=True)
+AXES_HANDLER = ("axes.handlers.cache.AxesCacheHandler" if "redis" in CACHES["default"]["BACKEND"].lower()
+                else "axes.handlers.database.AxesDatabaseHandler")
+AXES_DISABLE_ACCESS_LOG = True  # no table of every login with its address: failures are enough
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_COOL_OFF_MINUTES", default=15) / 60  # hours
+# "username+ip_address" is one lock per account and address; add ",ip_address" to lock an address
+# after that many failures on any accounts (beware of offices behind one NAT address).
+AXES_LOCKOUT_PARAMETERS = [
+    part.split("+") if "+" in part else part
+    for part in env.list("LOGIN_LOCKOUT_PARAMETERS", default=["username+ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cms.logins.client_ip_address"  # honours TRUSTED_PROXY
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.logins.ThrottledLoginForm"
 if env.bool("DIALOGDESK_FAST_PASSWORD_HASHER", default=False):
     # Tests only (tests/service_env.py sets it): real hashing costs ~0.5 s per login.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
