@@ -11,3 +11,7 @@ class CmsConfig(AppConfig):
         from cms.signal_handlers import register_signal_handlers
 
         register_signal_handlers()
+
+        from cms.security import nonce_wagtail_chooser_scripts
+
+        nonce_wagtail_chooser_scripts()

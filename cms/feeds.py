@@ -34,9 +34,9 @@ def upcoming_events_ical(request):
     # Only configured languages reach the database (PostgreSQL refuses e.g. NUL in a query).
     locale = Locale.objects.filter(language_code=code).first() if code in dict(settings.LANGUAGES) else None
     if locale is None:
-        return HttpResponseBadRequest(
-            _("Unknown locale '%(code)s'.") % {"code": code}, content_type="text/plain; charset=utf-8"
-        )
+        # Plain text: the message echoes the parameter, which must never reach a browser as HTML.
+        return HttpResponseBadRequest(_("Unknown locale '%(code)s'.") % {"code": code},
+                                      content_type="text/plain; charset=utf-8")
     now = timezone.now()
     calendar = Calendar()
     calendar.add("prodid", "-//Dialogdesk//Events//" + code.upper())

@@ -9,6 +9,7 @@ off, a missing SECRET_KEY or ALLOWED_HOSTS refuses to start.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,7 +64,9 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "drf_spectacular",
+    "csp",
     "django.contrib.admin",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it sees the login view's response (cms/logins.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -192,9 +198,6 @@ MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
 # Attachments of one language together (outreach.services.attachments). Base64 makes them a third larger
 # on the wire, and many receiving servers refuse messages over 10-25 MB: 10 MB stays below that.
 MAIL_ATTACHMENT_MAX_BYTES = env.int("MAIL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
-# Behind a reverse proxy that sets X-Forwarded-For, its first entry is the client
-# (used only to recognise Apple's privacy proxy on opens).
-OUTREACH_TRUST_X_FORWARDED_FOR = env.bool("OUTREACH_TRUST_X_FORWARDED_FOR", default=False)
 MAIL_RATE_PER_SECOND = env.float("MAIL_RATE_PER_SECOND", default=0)  # 0 = unlimited; shared by all workers
 MAIL_RATE_LIMIT_REDIS_URL = env.str("MAIL_RATE_LIMIT_REDIS_URL", default="")  # empty: REDIS_URL, else in-process
 # Longer than the longest gap between two status checks of a live batch, or a slow batch's rows are taken over.
@@ -251,6 +254,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# Login throttling (django-axes, cms/logins.py): LOGIN_FAILURE_LIMIT wrong passwords for one username
+# from one address lock that pair for LOGIN_COOL_OFF_MINUTES; a success resets the count. Counted in
+# Redis when that is the cache (atomic, shared by every machine); otherwise in the database, since a
+# locmem cache is per process and the file cache's increments are not atomic (axes.W001).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = env.bool("LOGIN_THROTTLING", default=True)
+AXES_HANDLER = ("axes.handlers.cache.AxesCacheHandler" if "redis" in CACHES["default"]["BACKEND"].lower()
+                else "axes.handlers.database.AxesDatabaseHandler")
+AXES_DISABLE_ACCESS_LOG = True  # no table of every login with its address: failures are enough
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_COOL_OFF_MINUTES", default=15) / 60  # hours
+# "username+ip_address" is one lock per account and address; add ",ip_address" to lock an address
+# after that many failures on any accounts (beware of offices behind one NAT address).
+AXES_LOCKOUT_PARAMETERS = [
+    part.split("+") if "+" in part else part
+    for part in env.list("LOGIN_LOCKOUT_PARAMETERS", default=["username+ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cms.logins.client_ip_address"  # honours TRUSTED_PROXY
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.logins.ThrottledLoginForm"
 if env.bool("DIALOGDESK_FAST_PASSWORD_HASHER", default=False):
     # Tests only (tests/service_env.py sets it): real hashing costs ~0.5 s per login.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -338,6 +362,10 @@ WAGTAIL_HEADLESS_PREVIEW = {
 }
 PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Nothing the admin serves makes a browser call a third party: no Gravatar (it would receive a hash
+# of each user's e-mail address) and no release check against releases.wagtail.org.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- REST framework and OpenAPI ---------------------------------------------------
 REST_FRAMEWORK = {
@@ -357,10 +385,80 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 3600)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+# Preloading is a promise for the whole domain that is hard to take back: only when asked for.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# One switch for every header a reverse proxy writes: X-Forwarded-Proto (is the request https?) and
+# X-Forwarded-For (the client's address, for outreach's open tracking). Without a proxy that
+# overwrites them, anyone could write them, so they are believed only when TRUSTED_PROXY says so.
+TRUSTED_PROXY = env.bool("TRUSTED_PROXY", default=False)
+if "OUTREACH_TRUST_X_FORWARDED_FOR" in env.ENVIRON:
+    raise ImproperlyConfigured("OUTREACH_TRUST_X_FORWARDED_FOR is gone: set TRUSTED_PROXY=1 behind a proxy that "
+                               "sets X-Forwarded-For and X-Forwarded-Proto.")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY else None
+OUTREACH_TRUST_X_FORWARDED_FOR = TRUSTED_PROXY
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Wagtail's preview panel and the outbox show this origin's pages in frames (the CSP's
+# frame-ancestors says the same to newer browsers).
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = [
+    # W019 asks for X_FRAME_OPTIONS = "DENY"; Wagtail's preview frames need SAMEORIGIN (above).
+    "security.W019",
+]
+if not SECURE_HSTS_PRELOAD:
+    # W021 asks for HSTS preloading, which is for the domain's owner to decide (SECURE_HSTS_PRELOAD).
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Content-Security-Policy (django-csp 4.0; cms/security.py gives /api/ and error bodies `default-src 'none'`).
+# The strictest policy under which Wagtail's admin still works, checked in Chromium by
+# tests/e2e/test_security_csp_browser.py. No third-party host appears: fonts and scripts are our own.
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def _media_origins() -> list[str]:
+    options = STORAGES["default"].get("OPTIONS", {})
+    if MEDIA_BACKEND != "s3":
+        return [_origin(MEDIA_URL)] if _origin(MEDIA_URL) else []
+    if options.get("custom_domain"):
+        return [f"https://{options['custom_domain']}"]
+    if options.get("endpoint_url"):
+        return [_origin(options["endpoint_url"])]
+    return [f"https://{options['bucket_name']}.s3.amazonaws.com",
+            f"https://{options['bucket_name']}.s3.{options.get('region_name') or 'us-east-1'}.amazonaws.com"]
+
+
+# Where images and media come from when not from this origin (S3, a CDN, a media host); computed by default.
+CSP_MEDIA_ORIGINS = env.list("CSP_MEDIA_ORIGINS", default=_media_origins())
+CSP_EXTRA_FRAME_SOURCES = [
+    origin for origin in (_origin(WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]["default"]),) if origin
+]  # the headless preview shows the front end in the editor's preview panel
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Draftail (vendor.js) writes <style> elements for nested lists, and the headless preview's
+        # frame page has one; neither can carry a nonce. Style cannot run script; never add a
+        # nonce here, it would switch 'unsafe-inline' off.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS],
+        "media-src": [SELF, *CSP_MEDIA_ORIGINS],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *CSP_EXTRA_FRAME_SOURCES],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
 
 LOGGING = {
     "version": 1,

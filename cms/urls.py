@@ -35,3 +35,9 @@ if settings.MEDIA_BACKEND == "local" and settings.MEDIA_URL.startswith("/"):
     ]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Plain-text (JSON under /api/) error bodies that echo nothing: cms/errors.py.
+handler400 = "cms.errors.bad_request"
+handler403 = "cms.errors.permission_denied"
+handler404 = "cms.errors.page_not_found"
+handler500 = "cms.errors.server_error"

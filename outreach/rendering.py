@@ -69,7 +69,27 @@ def compile_template(text: str) -> CompiledTemplate:
 
 def mjml_to_html(source: str) -> str:
     render_counts["mjml"] += 1
-    return mjml2html(source)
+    # fonts={}: MJML's default imports Ubuntu from Google Fonts into every mail (see strip_remote_styles).
+    return mjml2html(source, fonts={})
+
+
+# A stylesheet or font fetched from another host tells that host who opened the mail, and when
+# (LG München I, 3 O 17493/20 on Google Fonts). Mails use the fonts the reader already has.
+_REMOTE = r"""\s*["']?(?:https?:)?//"""
+_REMOTE_LINK = re.compile(r"<link\b[^>]*?\bhref\s*=" + _REMOTE + r"[^>]*>", re.IGNORECASE)
+_REMOTE_IMPORT = re.compile(r"@import\s+(?:url\()?" + _REMOTE + r"[^;]*;?", re.IGNORECASE)
+_REMOTE_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*url\(" + _REMOTE + r"[^}]*\}", re.IGNORECASE)
+
+
+def strip_remote_styles(markup: str) -> str:
+    """Remove <link>s to another host, and @import and @font-face rules that fetch from one.
+
+    Covers MJML's mj-font and default fonts, and what an HTML body brings. Images and
+    links in the content are the editor's own choice and stay.
+    """
+    markup = _REMOTE_LINK.sub("", markup)
+    markup = _REMOTE_IMPORT.sub("", markup)
+    return _REMOTE_FONT_FACE.sub("", markup)
 
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?(</script\s*>|\Z)", re.IGNORECASE | re.DOTALL)
@@ -142,7 +162,7 @@ def render_content(
         markup = body_html
     else:
         raise ValueError("Nothing to render: give MJML or HTML.")
-    markup = strip_scripts(markup)
+    markup = strip_remote_styles(strip_scripts(markup))
     text = body_text.strip() or html_to_text(markup)
     if preheader:
         markup = _insert_after_body_open(markup, preheader_html(preheader))

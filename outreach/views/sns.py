@@ -32,6 +32,7 @@ from outreach.sns.verify import (
 )
 
 logger = logging.getLogger(__name__)
+TEXT = "text/plain; charset=utf-8"
 
 # SNS messages are at most 256 KiB; the envelope escapes the Message once more, so its body can be
 # several times that. Anything far beyond is not from SNS.
@@ -40,7 +41,7 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 
 def _not_sns():
     # Never the input: this answer goes to whoever posted, and says only what is wrong.
-    return HttpResponseBadRequest(_("This is not an Amazon SNS message."), content_type="text/plain")
+    return HttpResponseBadRequest(_("This is not an Amazon SNS message."), content_type=TEXT)
 
 
 def _payload(request):
@@ -67,19 +68,19 @@ def notifications(request):
     # The topic first: a message for a topic we do not listen to costs us no certificate fetch.
     if payload.get("TopicArn") not in getattr(settings, "MAIL_SNS_TOPIC_ARNS", []):
         logger.warning("SNS message for a topic we do not listen to: %r", payload.get("TopicArn"))
-        return HttpResponseForbidden(_("Unknown topic."), content_type="text/plain")
+        return HttpResponseForbidden(_("Unknown topic."), content_type=TEXT)
     try:
         sns_message_verify(payload)
     except SNSVerificationError as exc:
         logger.warning("SNS message %r refused: %s", payload.get("MessageId"), exc)
-        return HttpResponseForbidden(_("The signature is not valid."), content_type="text/plain")
+        return HttpResponseForbidden(_("The signature is not valid."), content_type=TEXT)
 
     if payload["Type"] == SUBSCRIPTION_CONFIRMATION:
         try:
             sns_subscription_confirm(payload=payload)
         except SubscriptionConfirmError as exc:
             logger.error("SNS subscription to %s not confirmed: %s", payload.get("TopicArn"), exc)
-            return HttpResponse(_("Could not confirm the subscription."), status=502, content_type="text/plain")
+            return HttpResponse(_("Could not confirm the subscription."), status=502, content_type=TEXT)
     elif payload["Type"] == NOTIFICATION:
         try:
             ses_notification_process(sns_message_id=str(payload.get("MessageId", "")),
@@ -92,6 +93,6 @@ def notifications(request):
             logger.error("SNS message %r: received mail not fetched, SNS will retry: %s", payload.get("MessageId"),
                          exc)
             return HttpResponse(_("The mail could not be fetched; try again later."), status=503,
-                                content_type="text/plain")
+                                content_type=TEXT)
     # UnsubscribeConfirmation: nothing to do; the subscription is gone, and re-subscribing is a person's decision.
     return HttpResponse(status=204)

@@ -139,7 +139,7 @@ class MailingReportExportView(MailingView):
     def get(self, request, pk):
         file_format = request.GET.get("format", "csv")
         if file_format not in FORMATS:
-            return HttpResponseBadRequest(_("Choose CSV or XLSX."))
+            return HttpResponseBadRequest(_("Choose CSV or XLSX."), content_type="text/plain; charset=utf-8")
         dataset = report_dataset(self.mailing, mailing_report(mailing=self.mailing))
         if file_format == "csv":
             # Semicolons and a BOM: what German Excel opens without an import dialog.
