@@ -15,18 +15,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext, ngettext
 from wagtail.admin.forms.auth import LoginForm
 
+from cms.client_address import client_address
+
 
 def client_ip_address(request) -> str:
-    """AXES_CLIENT_IP_CALLABLE: REMOTE_ADDR, or behind TRUSTED_PROXY the address that proxy saw.
-
-    That is the last X-Forwarded-For entry, the one our proxy appended; earlier entries
-    are the client's to write, and would let it pick a fresh address per attempt.
-    """
-    if settings.TRUSTED_PROXY:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")
+    """AXES_CLIENT_IP_CALLABLE."""
+    return client_address(request)
 
 
 def lockout_message(request=None) -> str:

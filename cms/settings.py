@@ -390,14 +390,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 # Preloading is a promise for the whole domain that is hard to take back: only when asked for.
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # One switch for every header a reverse proxy writes: X-Forwarded-Proto (is the request https?) and
-# X-Forwarded-For (the client's address, for outreach's open tracking). Without a proxy that
+# X-Forwarded-For (the client's address, cms.client_address: open tracking, login throttling). Without a proxy that
 # overwrites them, anyone could write them, so they are believed only when TRUSTED_PROXY says so.
 TRUSTED_PROXY = env.bool("TRUSTED_PROXY", default=False)
 if "OUTREACH_TRUST_X_FORWARDED_FOR" in env.ENVIRON:
     raise ImproperlyConfigured("OUTREACH_TRUST_X_FORWARDED_FOR is gone: set TRUSTED_PROXY=1 behind a proxy that "
                                "sets X-Forwarded-For and X-Forwarded-Proto.")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY else None
-OUTREACH_TRUST_X_FORWARDED_FOR = TRUSTED_PROXY
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

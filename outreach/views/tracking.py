@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cms.client_address import client_address
 from outreach.delivery.headers import unsubscribe_signature_valid
 from outreach.selectors_tracking import message_for_token, message_is_unsubscribed
 from outreach.services.tracking import (
@@ -28,19 +29,6 @@ from outreach.tracking.tokens import click_signature_valid, open_signature_valid
 
 # A transparent 1x1 GIF (42 bytes).
 PIXEL_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
-
-
-def client_address(request) -> str:
-    """The client's IP: REMOTE_ADDR, or the first X-Forwarded-For entry when settings trust the proxy.
-
-    The header is only believed behind a proxy that sets it
-    (OUTREACH_TRUST_X_FORWARDED_FOR); otherwise anyone could write it.
-    """
-    if getattr(settings, "OUTREACH_TRUST_X_FORWARDED_FOR", False):
-        first = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        if first:
-            return first
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _private(response):

@@ -73,12 +73,12 @@ class HSTSTests:
 
 class TrustedProxyTests:
     def test_forwarded_headers_are_not_believed_by_default(self):
-        result = load_settings(PRODUCTION, "settings.SECURE_PROXY_SSL_HEADER, settings.OUTREACH_TRUST_X_FORWARDED_FOR")
+        result = load_settings(PRODUCTION, "settings.SECURE_PROXY_SSL_HEADER, settings.TRUSTED_PROXY")
         assert result.stdout.strip() == "(None, False)", result.stderr
 
     def test_one_switch_trusts_the_proxy(self):
         result = load_settings({**PRODUCTION, "TRUSTED_PROXY": "1"},
-                               "settings.SECURE_PROXY_SSL_HEADER, settings.OUTREACH_TRUST_X_FORWARDED_FOR")
+                               "settings.SECURE_PROXY_SSL_HEADER, settings.TRUSTED_PROXY")
         assert result.stdout.strip() == "(('HTTP_X_FORWARDED_PROTO', 'https'), True)", result.stderr
 
     @pytest.mark.django_db

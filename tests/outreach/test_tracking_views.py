@@ -146,12 +146,14 @@ class PrivacyPrefetchTests:
         assert (stats.unique_opens, stats.opens, stats.prefetched) == (0, 0, 1)
         assert timeline(german, "opened") == 0
 
-    def test_first_forwarded_address_counts_behind_a_trusted_proxy(self, client, german, settings):
-        settings.OUTREACH_TRUST_X_FORWARDED_FOR = True
+    def test_the_proxys_own_forwarded_entry_counts_behind_a_trusted_proxy(self, client, german, settings):
+        settings.TRUSTED_PROXY = True
+        # The last entry is the one our proxy appended: Apple's network, a prefetch.
         client.get(path(open_pixel_url(german.token)), HTTP_USER_AGENT="Mozilla/5.0 (Macintosh)",
-                   HTTP_X_FORWARDED_FOR="17.58.101.7, 10.0.0.1", REMOTE_ADDR="10.0.0.2")
+                   HTTP_X_FORWARDED_FOR="198.51.100.4, 17.58.101.7", REMOTE_ADDR="10.0.0.2")
+        # An earlier entry is the client's to write, and does not make an open a prefetch.
         client.get(path(open_pixel_url(german.token)), HTTP_USER_AGENT="Mozilla/5.0 (Macintosh)",
-                   HTTP_X_FORWARDED_FOR="198.51.100.4, 17.0.0.1", REMOTE_ADDR="17.0.0.2")
+                   HTTP_X_FORWARDED_FOR="17.58.101.7, 198.51.100.4", REMOTE_ADDR="17.0.0.2")
         assert [e.data["privacy_prefetch"] for e in events(german, "open")] == [True, False]
 
 

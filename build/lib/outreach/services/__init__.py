@@ -1,1 +1,0 @@
-"""Write operations of outreach. Views, admin and tasks call these; tests call them directly."""

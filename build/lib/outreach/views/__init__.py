@@ -1,1 +1,0 @@
-"""Public views of outreach: no login, each authenticated by a signed token in its URL."""
