@@ -38,6 +38,11 @@ def lockout_message(request=None) -> str:
 class ThrottledLoginForm(LoginForm):
     """Wagtail's login form; when axes has locked this login out, its error says so."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's field has no label, so Django derives an untranslated "Password" from its name.
+        self.fields["password"].label = gettext("Password")
+
     def clean(self):
         try:
             return super().clean()

@@ -471,6 +471,8 @@ LOGGING = {
         "django.tasks": {"level": "WARNING"},
         # flufl.bounce logs every detector it tries at INFO.
         "flufl.bounce": {"level": "WARNING"},
+        # django-axes announces its configuration at INFO in every process, every command included.
+        "axes": {"level": "WARNING"},
     },
 }
 

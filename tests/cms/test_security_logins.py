@@ -98,3 +98,10 @@ def test_a_successful_login_resets_the_count(client, officer):
     for _ in range(4):
         assert attempt(client, officer.username, "falsch").status_code == 200
     assert attempt(client, officer.username, PASSWORD).status_code == 302
+
+
+def test_the_login_page_is_german_and_names_the_product(client):
+    page = client.get(reverse("wagtailadmin_login"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Bei Dialogdesk anmelden" in page
+    assert ">Passwort" in page.replace("\n", "").replace(" ", "")[:100000] or "Passwort" in page
+    assert ">Password<" not in page.replace("\n", "").replace(" ", "")
