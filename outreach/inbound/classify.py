@@ -54,6 +54,7 @@ class Classification:
     reasons: list[str] = field(default_factory=list)
     is_auto_reply: bool = False
     feedback_type: str = ""
+    provider_message_id: str = ""  # an SES notification by mail: the message SES accepted
 
 
 def auto_reply_reasons(mail: InboundMail) -> list[str]:
@@ -122,6 +123,11 @@ def classify(mail: InboundMail, *, role: str | None = None, refers_to_us: bool =
     """role: "bounces", "reply" or "unsubscribe" when the mail came to one of our token addresses;
     refers_to_us: In-Reply-To/References name a message we sent; expected_recipient: that message's
     address (for VERP bounces nobody can parse)."""
+    from outreach.inbound.ses import ses_mail_notification  # it builds on this module
+
+    if (ses := ses_mail_notification(mail)) is not None:
+        classification, classification.provider_message_id = ses
+        return classification
     if mail.feedback_report is not None:
         return _complaint(mail, mail.feedback_report)
     if _forwarded_complaint(mail):

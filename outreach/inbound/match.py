@@ -125,6 +125,15 @@ def match_by_original(mail: InboundMail) -> Match:
     return Match()
 
 
+def match_by_provider_id(provider_message_id: str) -> Match | None:
+    """An SES notification that came by mail names the message by the id SES gave it."""
+    if not provider_message_id:
+        return None
+    message = Message.objects.select_related("mailing", "contact").filter(
+        provider_message_id=provider_message_id[:255]).first()
+    return Match(message=message, token=message.token, matched_by="SES messageId") if message is not None else None
+
+
 def latest_message_to(address: str) -> Message | None:
     """The most recent message we sent to address (by the indexed address column), or None."""
     if not address or "@" not in address:

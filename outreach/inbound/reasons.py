@@ -73,6 +73,10 @@ TEXT_PATTERNS: list[tuple[str, re.Pattern]] = [
         r"message (?:is )?not (?:properly )?authenticated", r"5\.7\.2[3-7]\b",
         r"(?:doesn't|does not) meet the required authentication level",
     )),
+    (R.RELAYING_DENIED, _any(
+        r"relay(?:ing)? (?:access )?(?:denied|not permitted|not allowed|prohibited)", r"unable to relay", r"we do not relay",
+        r"not (?:permitted|allowed) to relay", r"no relaying", r"relay access", r"cannot relay", r"open relay",
+    )),
     (R.SPAM_DETECTED, _any(
         r"\bspam\b(?! ?(?:house|cop|haus))", r"\bjunk ?mail\b", r"unsolicited (?:bulk |commercial )?(?:e-?mail|mail|message)",
         r"\bUBE\b", r"\bUCE\b", r"bulk e-?mail", r"content (?:was )?(?:rejected|filtered|blocked|not accepted)",
@@ -142,10 +146,6 @@ TEXT_PATTERNS: list[tuple[str, re.Pattern]] = [
         r"Domain (?:existiert nicht|nicht gefunden|unbekannt)", r"nom de domaine (?:inexistant|inconnu)",
         r"unrouteable address", r"mail for \S+ loops back to myself", r"not our customer", r"domain isn't in my list of allowed rcpthosts",
         r"relay not permitted.{0,30}domain", r"could not be resolved",
-    )),
-    (R.RELAYING_DENIED, _any(
-        r"relay(?:ing)? (?:access )?(?:denied|not permitted|not allowed|prohibited)", r"unable to relay", r"we do not relay",
-        r"not (?:permitted|allowed) to relay", r"no relaying", r"relay access", r"cannot relay", r"open relay",
     )),
     (R.USER_UNKNOWN, _any(
         r"user unknown", r"unknown user", r"unknown (?:or illegal )?(?:local[- ])?(?:recipient|user|mailbox|alias|address)",

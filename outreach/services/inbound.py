@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from outreach.inbound import classify as kinds
 from outreach.inbound.classify import Classification, classify
 from outreach.inbound.mail import InboundMail, read_mail
-from outreach.inbound.match import match_by_headers, match_by_original, match_by_recipient
+from outreach.inbound.match import match_by_headers, match_by_original, match_by_provider_id, match_by_recipient
 from outreach.inbound.reasons import SENDER_REPUTATION_REASONS
 from outreach.inbound.replies import reply_text
 from outreach.models import (
@@ -83,7 +83,7 @@ def inbound_classify(raw: bytes, *, envelope_recipient: str | None = None):
     classification = classify(mail, role=match.role, refers_to_us=match.refers_to_us,
                               expected_recipient=expected)
     if classification.kind in (kinds.BOUNCE, kinds.COMPLAINT) and match.message is None:
-        by_original = match_by_original(mail)
+        by_original = match_by_provider_id(classification.provider_message_id) or match_by_original(mail)
         if by_original.message is None:
             by_original = match_by_recipient([r.address for r in classification.recipients if r.address])
         if by_original.message is not None:
@@ -124,6 +124,7 @@ def inbound_process(raw: bytes, *, source: str, dry_run: bool = False, envelope_
     }
     if match.message is None and classification.kind != kinds.UNKNOWN:
         result["reasons"].append("matches no message we sent: nothing to act on")
+    result["summary"] = inbound_summary(result)
     if dry_run:
         return result
 
@@ -152,6 +153,20 @@ def inbound_process(raw: bytes, *, source: str, dry_run: bool = False, envelope_
         logger.warning("Inbound mail %s (%s) left without effect: %s", inbound.pk, classification.kind,
                        "; ".join(result["reasons"]))
     return result
+
+
+def inbound_summary(result: dict) -> list[str]:
+    """What the dry run shows a person: per failed recipient hard/soft, the reason and what it was derived
+    from, and which rule matched the message."""
+    lines = [f"{result['kind']}; message: {result['matched_by'] or 'not matched'}"]
+    for recipient in result["recipients"]:
+        if recipient.get("action") == "complaint":
+            lines.append(f"{recipient['address']}: complaint")
+            continue
+        kind = "delayed" if recipient.get("action") == "delayed" else ("hard" if recipient["hard"] else "soft")
+        lines.append(f"{recipient['address'] or '(address unknown)'}: {kind}, {recipient.get('reason') or '?'} "
+                     f"(from {recipient.get('derived_from') or '?'}; found by {recipient.get('found_by') or '?'})")
+    return lines
 
 
 def _act(*, inbound: InboundMessage, message: Message, classification: Classification) -> list[str]:
