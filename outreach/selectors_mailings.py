@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, Length, Lower, NullIf, TruncDay
 from django.db.models.lookups import In, StartsWith
 from django.utils import timezone
 
+from outreach.inbound.reasons import SENDER_REPUTATION_REASONS
 from outreach.models import Contact, Mailing, MailingAttachment, MailingContent, Message, MessageEvent
 from outreach.rendering import compile_template, render_content
 from outreach.segments import not_suppressed
@@ -209,6 +210,8 @@ class MailingReport:
     unique_clickers: int
     replies: int
     unsubscribes: int
+    # Refused for the sender's reputation or as spam (outreach.inbound.reasons): not the addresses' fault.
+    bounced_reputation: int = 0
     links: list[dict] = field(default_factory=list)
     buckets: list[ReportBucket] = field(default_factory=list)
     bucket_unit: str = "hour"
@@ -277,6 +280,7 @@ def mailing_report(*, mailing: Mailing, max_hours: int = 72) -> MailingReport:
     totals = messages.aggregate(
         **{f"status_{status}": Count("id", filter=Q(status=status)) for status in Status.values},
         bounced=Count("id", filter=Q(status=Status.BOUNCED) | Q(Exists(bounce_events))),
+        bounced_reputation=Count("id", filter=Q(bounce_reason__in=sorted(SENDER_REPUTATION_REASONS))),
         first_sent=Min("sent_at", filter=accepted), last_sent=Max("sent_at", filter=accepted),
     )
     events = MessageEvent.objects.filter(message__mailing=mailing).alias(
@@ -301,7 +305,7 @@ def mailing_report(*, mailing: Mailing, max_hours: int = 72) -> MailingReport:
         delivered=totals[f"status_{Status.ACCEPTED}"], failed=totals[f"status_{Status.FAILED}"],
         cancelled=totals[f"status_{Status.CANCELLED}"], bounced=totals["bounced"],
         bounced_hard=counts["bounced_hard"], bounced_soft=counts["bounced_known"] - counts["bounced_hard"],
-        complaints=counts["complaints"], unique_opens=counts["unique_opens"],
+        bounced_reputation=totals["bounced_reputation"], complaints=counts["complaints"], unique_opens=counts["unique_opens"],
         privacy_prefetches=counts["privacy_prefetches"], clicks=counts["clicks"],
         unique_clickers=counts["unique_clickers"], replies=counts["replies"], unsubscribes=counts["unsubscribes"],
         links=_links(mailing),

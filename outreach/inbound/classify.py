@@ -2,12 +2,15 @@
 
 The order matters and is the point of this module:
 
-1. ARF feedback reports (RFC 5965) are complaints.
+1. ARF feedback reports (RFC 5965) are complaints, and so are complaints a
+   feedback loop forwards without an ARF part (Hotmail's JMRP).
 2. RFC 3464 delivery-status reports are bounces (or nothing, when every
-   recipient was delivered or relayed).
-3. Free-text bounces (flufl.bounce), tried only on mail that presents itself
-   as a bounce (mailer-daemon sender, bounce subject, X-Failed-Recipients,
-   or sent to a VERP bounce address).
+   recipient was delivered or relayed: a success report).
+3. Free-text bounces (flufl.bounce, then outreach.inbound.detectors), tried
+   only on mail that presents itself as a bounce (mailer-daemon sender,
+   bounce subject, X-Failed-Recipients, or sent to a VERP bounce address).
+   A daemon's "Auto-Submitted: auto-replied" does not make its report an
+   out-of-office; a person's out-of-office is never read as a bounce.
 4. Auto-replies (RFC 3834 Auto-Submitted and the vendors' older headers and
    subjects) come before replies, so an out-of-office never closes a
    follow-up. They come after the bounce checks because MTAs mark their
@@ -23,21 +26,9 @@ The order matters and is the point of this module:
 import re
 from dataclasses import dataclass, field
 
-from outreach.inbound.bounces import (
-    FailedRecipient,
-    dsn_recipients,
-    enhanced_code,
-    free_text_recipients,
-    looks_like_bounce,
-    severity,
-)
-from outreach.inbound.parse import (
-    addresses,
-    attached_original,
-    header,
-    notification_text,
-    sender_address,
-)
+from outreach.inbound.bounces import FailedRecipient, bounce_recipients, looks_like_bounce, written_as_bounce
+from outreach.inbound.mail import InboundMail
+from outreach.inbound.reasons import verdict
 
 BOUNCE, COMPLAINT, AUTO_REPLY, REPLY, UNSUBSCRIBE, UNKNOWN = (
     "bounce", "complaint", "auto_reply", "reply", "unsubscribe", "unknown",
@@ -63,39 +54,36 @@ class Classification:
     reasons: list[str] = field(default_factory=list)
     is_auto_reply: bool = False
     feedback_type: str = ""
+    provider_message_id: str = ""  # an SES notification by mail: the message SES accepted
 
 
-def auto_reply_reasons(message) -> list[str]:
+def auto_reply_reasons(mail: InboundMail) -> list[str]:
     reasons = []
-    auto_submitted = header(message, "Auto-Submitted").lower()
+    auto_submitted = mail.header("Auto-Submitted").lower()
     if auto_submitted and not auto_submitted.startswith("no"):
         reasons.append(f"Auto-Submitted: {auto_submitted}")
-    reasons += [f"{name} header" for name in _AUTO_HEADERS if header(message, name)]
-    precedence = header(message, "Precedence").lower()
+    reasons += [f"{name} header" for name in _AUTO_HEADERS if mail.header(name)]
+    precedence = mail.header("Precedence").lower()
     if precedence in _AUTO_PRECEDENCE:
         reasons.append(f"Precedence: {precedence}")
-    if _AUTO_SUBJECT.search(header(message, "Subject")):
+    if _AUTO_SUBJECT.search(mail.subject):
         reasons.append("out-of-office subject")
     return reasons
 
 
-def _feedback_report(message):
-    if message.get_content_type() != "multipart/report":
-        return None
-    if (message.get_param("report-type") or "").lower() != "feedback-report":
-        return None
-    for part in message.walk():
-        if part.get_content_type() == "message/feedback-report" and part.is_multipart():
-            return part.get_payload()[0]
-    return None
+# Feedback loops that forward the complained-about mail without an ARF part (Hotmail/Outlook.com JMRP,
+# older Yahoo and provider abuse desks): the sender or the subject says it is a complaint.
+_COMPLAINT_SENDER = re.compile(r"^(staff@hotmail\.com|.*(feedbackloop|feedback-loop|fbl|complaints?|abuse|scomp)[^@]*@)",
+                               re.IGNORECASE)
+_COMPLAINT_SUBJECT = re.compile(r"complaint about message|abuse report|spam report|feedback report|fbl report"
+                                r"|beschwerde|plainte", re.IGNORECASE)
 
 
-def _complaint(report, message) -> Classification:
-    feedback_type = header(report, "Feedback-Type").lower()
-    reported = addresses(report, "Original-Rcpt-To")
+def _complaint(mail: InboundMail, fields: dict) -> Classification:
+    feedback_type = (fields.get("feedback-type") or "").lower()
+    reported = [a.strip("<> ").lower() for a in fields.get("original-rcpt-to", "").split(",") if "@" in a]
     if not reported:
-        original = attached_original(message)
-        reported = addresses(original, "To") if original is not None else []
+        reported = [a for a in mail.original_recipients if a not in mail.original_senders] or mail.original_recipients
     recipients = [FailedRecipient(address=address, status=None, hard=False, action="complaint")
                   for address in reported]
     if feedback_type == "not-spam":
@@ -105,49 +93,72 @@ def _complaint(report, message) -> Classification:
                           feedback_type=feedback_type)
 
 
-def _verp_bounce(message, expected_recipient: str | None) -> Classification:
-    text = notification_text(message)
-    status = enhanced_code(text)
-    hard, why = severity(status=status, text=text)
-    recipients = [FailedRecipient(address=expected_recipient, status=status, hard=hard, diagnostic=" ".join(
-        text.split())[:1000], reason=why)] if expected_recipient else []
+def _forwarded_complaint(mail: InboundMail) -> bool:
+    """A complaint forwarded by a feedback loop without an ARF part: a complaint sender or subject, and
+    the complained-about mail attached."""
+    if mail.has_delivery_status_part or mail.original is None:
+        return False
+    return bool(_COMPLAINT_SENDER.match(mail.sender) or _COMPLAINT_SUBJECT.search(mail.subject))
+
+
+def _verp_bounce(mail: InboundMail, expected_recipient: str | None) -> Classification:
+    text = mail.report_text
+    found = verdict(status=None, code=None, diagnostic=text)
+    recipients = [FailedRecipient(address=expected_recipient, status=None, hard=found.hard,
+                                  diagnostic=" ".join(text.split())[:1000], reason=found.reason,
+                                  derived_from=found.derived_from, found_by="VERP address")] if expected_recipient else []
     return Classification(BOUNCE, recipients, [
         ("a mail system wrote to a VERP bounce address, in a format no parser knows: the recipient is "
-         "the address the message was sent to"), why,
+         "the address the message was sent to"), f"{found.reason} ({found.derived_from})",
     ])
 
 
-def classify(message, *, role: str | None = None, refers_to_us: bool = False,
+def _summary(recipient: FailedRecipient) -> str:
+    return (f"{recipient.address or '(address unknown)'}: {recipient.action}, "
+            f"{'hard' if recipient.hard else 'soft'}, {recipient.reason} from {recipient.derived_from}")
+
+
+def classify(mail: InboundMail, *, role: str | None = None, refers_to_us: bool = False,
              expected_recipient: str | None = None) -> Classification:
     """role: "bounces", "reply" or "unsubscribe" when the mail came to one of our token addresses;
     refers_to_us: In-Reply-To/References name a message we sent; expected_recipient: that message's
     address (for VERP bounces nobody can parse)."""
-    report = _feedback_report(message)
-    if report is not None:
-        return _complaint(report, message)
+    from outreach.inbound.ses import ses_mail_notification  # it builds on this module
 
-    dsn = dsn_recipients(message)
-    if dsn:
-        return Classification(BOUNCE, dsn, ["RFC 3464 delivery status report"] + [
-            f"{r.address}: {r.action}, {r.reason}" for r in dsn])
-    if dsn is not None:
-        return Classification(UNKNOWN, [], ["delivery status report without failed or delayed recipients"])
+    if (ses := ses_mail_notification(mail)) is not None:
+        classification, classification.provider_message_id = ses
+        return classification
+    if mail.feedback_report is not None:
+        return _complaint(mail, mail.feedback_report)
+    if _forwarded_complaint(mail):
+        classification = _complaint(mail, {})
+        classification.reasons = ["complaint forwarded by a feedback loop without an ARF part"]
+        return classification
 
-    if looks_like_bounce(message) or role == "bounces":
-        found = free_text_recipients(message)
-        if found:
-            return Classification(BOUNCE, found, ["non-standard bounce recognised by flufl.bounce"] + [
-                f"{r.address}: {r.action}, {r.reason}" for r in found])
+    auto = auto_reply_reasons(mail)
+    is_daemon = bool(_DAEMON_SENDER.match(mail.sender)) or looks_like_bounce(mail)
+    # An out-of-office that mentions delivery is still an out-of-office: only a daemon's or a
+    # delivery report's "Auto-Submitted: auto-replied" is a bounce (MTAs set it on their DSNs).
+    person_auto_reply = bool(auto) and not written_as_bounce(mail) and not mail.has_delivery_status_part
+    presents = (is_daemon or role == "bounces" or mail.has_delivery_status_part) and not person_auto_reply
+    recipients, found_by = bounce_recipients(mail, presents_as_bounce=presents)
+    if recipients:
+        if expected_recipient:
+            for recipient in recipients:
+                recipient.address = recipient.address or expected_recipient
+        return Classification(BOUNCE, recipients, [f"bounce read by {found_by}"] + [_summary(r) for r in recipients])
+    if mail.delivery_status[1] and presents:
+        return Classification(UNKNOWN, [], ["delivery status report without failed or delayed recipients "
+                                            "(a success report)"])
 
     if role == "unsubscribe":
         # Before the auto-reply test: mail clients send these marked "Auto-Submitted: auto-generated".
         return Classification(UNSUBSCRIBE, [], ["sent to the unsubscribe address (List-Unsubscribe mailto)"])
-    auto = auto_reply_reasons(message)
     if auto:
         return Classification(AUTO_REPLY, [], auto, is_auto_reply=True)
 
-    if role == "bounces" and (_DAEMON_SENDER.match(sender_address(message)) or looks_like_bounce(message)):
-        return _verp_bounce(message, expected_recipient)
+    if role == "bounces" and is_daemon:
+        return _verp_bounce(mail, expected_recipient)
     if role == "reply":
         return Classification(REPLY, [], ["sent to a reply address"])
     if refers_to_us:

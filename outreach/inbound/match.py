@@ -13,13 +13,8 @@ import re
 from dataclasses import dataclass
 
 from outreach.delivery.headers import mail_domain
-from outreach.inbound.parse import (
-    addresses,
-    attached_original,
-    header,
-    message_ids,
-    notification_text,
-)
+from outreach.inbound.mail import InboundMail
+from outreach.inbound.parse import addresses, header, message_ids
 from outreach.models import Message
 from outreach.tracking.tokens import mailto_signature_valid
 
@@ -32,8 +27,6 @@ _TOKEN = re.compile(r"^[a-z2-7]{16,32}$")
 # Where the address a mail was delivered to shows up: the MTA's own headers first (they carry the
 # envelope recipient; To may name someone else on a Bcc), then the visible ones.
 RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To", "Cc")
-# Exim, qmail and Yahoo paste the original's headers into the text instead of attaching them.
-_INLINE_MESSAGE_ID = re.compile(r"^\s*Message-I[dD]:\s*<([^<>\s]+@[^<>\s]+)>", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass
@@ -104,8 +97,9 @@ def _by_message_ids(ids: list[str], matched_by: str) -> Match | None:
     return None
 
 
-def match_by_headers(message, *, envelope_recipient: str | None = None) -> Match:
+def match_by_headers(mail: InboundMail, *, envelope_recipient: str | None = None) -> Match:
     """Token address first, then In-Reply-To, then References (newest first)."""
+    message = mail.message
     by_address = _by_address(message, envelope_recipient)
     if by_address is not None:
         return by_address
@@ -115,17 +109,46 @@ def match_by_headers(message, *, envelope_recipient: str | None = None) -> Match
             or Match())
 
 
-def match_by_original(message) -> Match:
+def match_by_original(mail: InboundMail) -> Match:
     """For bounces and complaints that did not come to a VERP address: the original's Message-ID,
-    attached (message/rfc822, text/rfc822-headers) or pasted into the text."""
-    original = attached_original(message)
-    if original is not None:
-        found = _by_message_ids(message_ids(header(original, "Message-ID")), "Message-ID of the attached original")
-        if found:
-            return found
+    attached (message/rfc822, text/rfc822-headers) or pasted into the text (Exim, qmail, Yahoo)."""
+    attached = message_ids(header(mail.attached_original, "Message-ID")) if mail.attached_original is not None else []
+    found = (_by_message_ids(attached, "Message-ID of the attached original")
+             or _by_message_ids([i for i in mail.original_message_ids if i not in attached], "Message-ID in the bounce text"))
+    if found:
+        return found
+    if mail.original is not None:
         # Return-Path (our VERP sender) survives in the copy even where a relay rewrote the Message-ID.
-        for address in addresses(original, "Return-Path"):
+        for address in addresses(mail.original, "Return-Path"):
             if (token := token_address(address)) and (msg := _message(token[1])) is not None:
                 return Match(message=msg, token=token[1], matched_by="Return-Path of the attached original")
-    inline = _INLINE_MESSAGE_ID.findall(notification_text(message))
-    return _by_message_ids(inline, "Message-ID in the bounce text") or Match()
+    return Match()
+
+
+def match_by_provider_id(provider_message_id: str) -> Match | None:
+    """An SES notification that came by mail names the message by the id SES gave it."""
+    if not provider_message_id:
+        return None
+    message = Message.objects.select_related("mailing", "contact").filter(
+        provider_message_id=provider_message_id[:255]).first()
+    return Match(message=message, token=message.token, matched_by="SES messageId") if message is not None else None
+
+
+def latest_message_to(address: str) -> Message | None:
+    """The most recent message we sent to address (by the indexed address column), or None."""
+    if not address or "@" not in address:
+        return None
+    return (Message.objects.select_related("mailing", "contact").filter(email=address.strip().lower())
+            .exclude(sent_at__isnull=True).order_by("-sent_at", "-pk").first())
+
+
+def match_by_recipient(recipients: list[str]) -> Match:
+    """Last rule, for a bounce without token or original: its one failed address and the most recent message
+    sent to it. Not for a report naming several addresses: which message each is about is then a guess."""
+    distinct = sorted({address.lower() for address in recipients if address})
+    if len(distinct) != 1:
+        return Match()
+    message = latest_message_to(distinct[0])
+    if message is None:
+        return Match()
+    return Match(message=message, token=message.token, matched_by="failed recipient and the latest message to it")

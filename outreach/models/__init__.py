@@ -17,6 +17,7 @@ from outreach.models.contacts import (
 from outreach.models.imports import ContactImport
 from outreach.models.inbound import InboundMessage
 from outreach.models.mailings import (
+    BounceReason,
     Mailing,
     MailingAttachment,
     MailingContent,
@@ -27,7 +28,7 @@ from outreach.models.mailings import (
 from outreach.models.privacy import ExportLog, SuppressionEntry, email_hash
 
 __all__ = [
-    "ActivityEvent", "Contact", "ContactImport", "ContactList", "ExportLog", "FollowUp", "InboundMessage",
+    "ActivityEvent", "BounceReason", "Contact", "ContactImport", "ContactList", "ExportLog", "FollowUp", "InboundMessage",
     "JournalistProfile", "Language", "ListMembership", "Mailing", "MailingAttachment", "MailingContent", "Message",
     "MessageEvent", "Organisation", "OrganisationKind", "ProtagonistProfile", "Segment", "SenderIdentity",
     "SuppressionEntry", "email_hash",

@@ -135,6 +135,32 @@ class MailingAttachment(models.Model):
         return self.filename
 
 
+class BounceReason(models.TextChoices):
+    """Why a recipient's mail failed (outreach.inbound.reasons derives it): the vocabulary of the mailing
+    report and of bounce events."""
+
+    USER_UNKNOWN = "user_unknown", _("user unknown")
+    HOST_UNKNOWN = "host_unknown", _("host unknown")
+    HAS_MOVED = "has_moved", _("has moved")
+    NOT_ACCEPT = "not_accept", _("does not accept mail")
+    MAILBOX_FULL = "mailbox_full", _("mailbox full")
+    MESSAGE_TOO_BIG = "message_too_big", _("message too big")
+    FILTERED = "filtered", _("filtered")
+    BLOCKED = "blocked", _("blocked")
+    POLICY = "policy", _("rejected by policy")
+    SPAM_DETECTED = "spam_detected", _("spam detected")
+    SUSPENDED = "suspended", _("suspended")
+    EXPIRED = "expired", _("expired")
+    TOO_MANY_CONNECTIONS = "too_many_connections", _("too many connections")
+    AUTHENTICATION_FAILURE = "authentication_failure", _("authentication failure")
+    NETWORK_ERROR = "network_error", _("network error")
+    SECURITY_ERROR = "security_error", _("security error")
+    SYSTEM_ERROR = "system_error", _("system error")
+    RELAYING_DENIED = "relaying_denied", _("relaying denied")
+    RATE_LIMITED = "rate_limited", _("rate limited")
+    UNDEFINED = "undefined", _("undefined")
+
+
 class Message(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -157,6 +183,7 @@ class Message(models.Model):
     provider_message_id = models.CharField(_("provider id"), max_length=255, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    bounce_reason = models.CharField(_("bounce reason"), max_length=24, choices=BounceReason.choices, blank=True)
     claimed_by = models.CharField(_("claimed by task"), max_length=255, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -165,7 +192,8 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         constraints = [models.UniqueConstraint(fields=["mailing", "contact"], name="outreach_message_unique")]
-        indexes = [models.Index(fields=["mailing", "status"])]
+        # The second index: a bounce without token or original is matched by its address (inbound.match).
+        indexes = [models.Index(fields=["mailing", "status"]), models.Index(fields=["email", "-sent_at"])]
 
     def __str__(self):
         return f"{self.email} ({self.get_status_display()})"

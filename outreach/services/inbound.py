@@ -7,12 +7,16 @@ only has to get the bytes.
 
 Effects, per kind (none with dry_run, none for a mail seen before):
 
-* bounce, hard: message BOUNCED, a bounce event, the contact hard-bounced and
-  stale, the address on the suppression list, 'bounced' on the timeline.
+* bounce, hard (user unknown, host unknown, has moved, does not accept mail;
+  permanent): message BOUNCED with its reason, a bounce event, the contact
+  hard-bounced and stale, the address on the suppression list, 'bounced' on
+  the timeline.
 * bounce, soft: the same event and timeline entry; the contact's soft bounce
   count goes up (once per message), and at MAIL_SOFT_BOUNCE_LIMIT in a row
   the address is suppressed. A confirmed delivery resets the count
-  (contact_delivery_succeeded).
+  (contact_delivery_succeeded). A refusal for the sender's reputation or a
+  spam verdict (outreach.inbound.reasons.SENDER_REPUTATION_REASONS) says
+  nothing about the address: recorded, never counted.
 * complaint: suppressed (complaint), stale, 'complained' on the timeline.
 * reply: stored, a reply event, 'replied' on the timeline, the contact's open
   follow-ups about the mailing closed.
@@ -33,11 +37,13 @@ from django.utils.translation import gettext as _
 
 from outreach.inbound import classify as kinds
 from outreach.inbound.classify import Classification, classify
-from outreach.inbound.match import match_by_headers, match_by_original
-from outreach.inbound.parse import header, parse, sender_address
+from outreach.inbound.mail import InboundMail, read_mail
+from outreach.inbound.match import match_by_headers, match_by_original, match_by_provider_id, match_by_recipient
+from outreach.inbound.reasons import SENDER_REPUTATION_REASONS
 from outreach.inbound.replies import reply_text
 from outreach.models import (
     ActivityEvent,
+    BounceReason,
     Contact,
     InboundMessage,
     Message,
@@ -57,25 +63,34 @@ def soft_bounce_limit() -> int:
     return int(getattr(settings, "MAIL_SOFT_BOUNCE_LIMIT", 3))
 
 
-def dedupe_key(message, raw: bytes) -> str:
-    message_id = header(message, "Message-ID")
+def dedupe_key(mail: InboundMail, raw: bytes) -> str:
+    message_id = mail.header("Message-ID")
     if message_id and len(message_id) <= 255:
         return message_id
     return "sha256:" + hashlib.sha256(message_id.encode() if message_id else raw).hexdigest()
 
 
 def inbound_classify(raw: bytes, *, envelope_recipient: str | None = None):
-    """Parse, match and classify without writing anything: (EmailMessage, Match, Classification)."""
-    message = parse(raw)
-    match = match_by_headers(message, envelope_recipient=envelope_recipient)
+    """Parse once, match and classify without writing anything: (InboundMail, Match, Classification).
+
+    Matching a bounce or complaint: the token address it came to (VERP), In-Reply-To/References, then
+    the Message-ID (or VERP Return-Path) of the returned original, then its one failed address with
+    the most recent message sent there. Match.matched_by names the rule.
+    """
+    mail = read_mail(raw)
+    match = match_by_headers(mail, envelope_recipient=envelope_recipient)
     expected = match.message.email if match.message is not None else None
-    classification = classify(message, role=match.role, refers_to_us=match.refers_to_us,
+    classification = classify(mail, role=match.role, refers_to_us=match.refers_to_us,
                               expected_recipient=expected)
     if classification.kind in (kinds.BOUNCE, kinds.COMPLAINT) and match.message is None:
-        by_original = match_by_original(message)
+        by_original = match_by_provider_id(classification.provider_message_id) or match_by_original(mail)
+        if by_original.message is None:
+            by_original = match_by_recipient([r.address for r in classification.recipients if r.address])
         if by_original.message is not None:
             match = by_original
-    return message, match, classification
+            for recipient in classification.recipients:
+                recipient.address = recipient.address or match.message.email.lower()
+    return mail, match, classification
 
 
 def inbound_process(raw: bytes, *, source: str, dry_run: bool = False, envelope_recipient: str | None = None) -> dict:
@@ -85,8 +100,8 @@ def inbound_process(raw: bytes, *, source: str, dry_run: bool = False, envelope_
     returns duplicate=True and changes nothing. Atomic: the row and all its effects, or nothing.
     envelope_recipient is the SMTP RCPT TO where the caller knows it (Postfix pipe ${recipient}, SES).
     """
-    message, match, classification = inbound_classify(raw, envelope_recipient=envelope_recipient)
-    text = reply_text(message) if classification.kind in (kinds.REPLY, kinds.AUTO_REPLY) else ""
+    mail, match, classification = inbound_classify(raw, envelope_recipient=envelope_recipient)
+    text = reply_text(mail.message) if classification.kind in (kinds.REPLY, kinds.AUTO_REPLY) else ""
     result = {
         "kind": classification.kind,
         "recipients": [recipient.as_dict() for recipient in classification.recipients],
@@ -97,9 +112,9 @@ def inbound_process(raw: bytes, *, source: str, dry_run: bool = False, envelope_
         "contact_id": match.message.contact_id if match.message is not None else None,
         "reasons": classification.reasons,
         "is_auto_reply": classification.is_auto_reply,
-        "from": sender_address(message),
-        "subject": header(message, "Subject"),
-        "message_id": header(message, "Message-ID") or None,
+        "from": mail.sender,
+        "subject": mail.subject,
+        "message_id": mail.header("Message-ID") or None,
         "text": text,
         "source": source,
         "dry_run": dry_run,
@@ -109,12 +124,13 @@ def inbound_process(raw: bytes, *, source: str, dry_run: bool = False, envelope_
     }
     if match.message is None and classification.kind != kinds.UNKNOWN:
         result["reasons"].append("matches no message we sent: nothing to act on")
+    result["summary"] = inbound_summary(result)
     if dry_run:
         return result
 
     with transaction.atomic():
         inbound, created = InboundMessage.objects.get_or_create(
-            dedupe_key=dedupe_key(message, raw),
+            dedupe_key=dedupe_key(mail, raw),
             defaults={
                 "kind": classification.kind, "source": source[:20], "message": match.message,
                 "contact": match.message.contact if match.message is not None else None,
@@ -137,6 +153,20 @@ def inbound_process(raw: bytes, *, source: str, dry_run: bool = False, envelope_
         logger.warning("Inbound mail %s (%s) left without effect: %s", inbound.pk, classification.kind,
                        "; ".join(result["reasons"]))
     return result
+
+
+def inbound_summary(result: dict) -> list[str]:
+    """What the dry run shows a person: per failed recipient hard/soft, the reason and what it was derived
+    from, and which rule matched the message."""
+    lines = [f"{result['kind']}; message: {result['matched_by'] or 'not matched'}"]
+    for recipient in result["recipients"]:
+        if recipient.get("action") == "complaint":
+            lines.append(f"{recipient['address']}: complaint")
+            continue
+        kind = "delayed" if recipient.get("action") == "delayed" else ("hard" if recipient["hard"] else "soft")
+        lines.append(f"{recipient['address'] or '(address unknown)'}: {kind}, {recipient.get('reason') or '?'} "
+                     f"(from {recipient.get('derived_from') or '?'}; found by {recipient.get('found_by') or '?'})")
+    return lines
 
 
 def _act(*, inbound: InboundMessage, message: Message, classification: Classification) -> list[str]:
@@ -165,24 +195,35 @@ def _bounced(*, inbound: InboundMessage, message: Message, classification: Class
     failures = [r for r in classification.recipients if r.action == "failed"]
     if not failures:
         return []  # only "delayed" reports: the remote system is still trying, nothing has failed yet
-    mine = [r for r in failures if r.address == message.email.lower()] or failures
-    hard = any(r.hard for r in mine)
-    status = next((r.status for r in mine if r.hard == hard and r.status), None)
-    return message_bounced(message=message, hard=hard, status=status, diagnostic=mine[0].diagnostic or "",
-                           occurred_at=inbound.received_at,
-                           event_data={"inbound_message_id": inbound.pk, "hard": hard, "status": status,
-                                       "diagnostic": (mine[0].diagnostic or "")[:500], "stage": "dsn"})
+    mine = [r for r in failures if r.address == message.email.lower()]
+    if not mine and any(r.address for r in failures):
+        # A report about other addresses (a forged or misdirected bounce): nothing to do with this message.
+        logger.warning("Bounce %s names %s, not %s: left without effect", inbound.pk,
+                       ", ".join(sorted({r.address for r in failures if r.address}))[:500], message.email)
+        return []
+    mine = mine or failures
+    chosen = next((r for r in mine if r.hard), mine[0])
+    return message_bounced(message=message, hard=chosen.hard, status=chosen.status, reason=chosen.reason,
+                           diagnostic=chosen.diagnostic or "", occurred_at=inbound.received_at,
+                           event_data={"inbound_message_id": inbound.pk, "hard": chosen.hard, "status": chosen.status,
+                                       "reason": chosen.reason, "derived_from": chosen.derived_from,
+                                       "diagnostic": (chosen.diagnostic or "")[:500], "stage": "dsn"})
 
 
 def message_bounced(*, message: Message, hard: bool, status: str | None, diagnostic: str, occurred_at,
-                    event_data: dict) -> list[str]:
+                    event_data: dict, reason: str = "") -> list[str]:
     """The effects of a bounce of message, however we learned of it (a DSN, a 5xx at RCPT while sending):
-    the message BOUNCED, one bounce event (event_data), 'bounced' on the timeline; hard: the address
-    suppressed and the contact hard-bounced and stale; soft: the contact's soft-bounce count. Returns
-    the effects. Safe to repeat: the event, timeline entry and soft count come once per message."""
+    the message BOUNCED with its reason, one bounce event (event_data), 'bounced' on the timeline; hard:
+    the address suppressed and the contact hard-bounced and stale; soft: the contact's soft-bounce count,
+    except for a sender-reputation reason, which is not the address's doing. Returns the effects. Safe to
+    repeat: the event, timeline entry and soft count come once per message."""
     effects = []
+    reputation = reason in SENDER_REPUTATION_REASONS
+    # bounce_type first: the report (selectors_mailings.bounce_kind) reads it before any status code.
+    event_data = {"bounce_type": "hard" if hard else "soft", **event_data, "reason": reason,
+                  "sender_reputation": reputation}
     if Message.objects.filter(pk=message.pk).exclude(status=Message.Status.BOUNCED).update(
-            status=Message.Status.BOUNCED, last_error=diagnostic[:2000]):
+            status=Message.Status.BOUNCED, last_error=diagnostic[:2000], bounce_reason=reason[:24]):
         effects.append("message bounced")
     # One bounce event, timeline entry and soft-bounce count per message, however many reports arrive.
     first = not MessageEvent.objects.filter(message=message, kind=MessageEvent.Kind.BOUNCE).exists()
@@ -191,8 +232,10 @@ def message_bounced(*, message: Message, hard: bool, status: str | None, diagnos
                                     data=event_data)
     contact = _contact_of(message)
     if contact is not None and first:
-        summary = (_("Hard bounce (%(status)s)") if hard else _("Soft bounce (%(status)s)")) % {
-            "status": status or "?"}
+        detail = status or "?"
+        if reason and reason in BounceReason.values:
+            detail = f"{detail}, {BounceReason(reason).label}"
+        summary = (_("Hard bounce (%(status)s)") if hard else _("Soft bounce (%(status)s)")) % {"status": detail}
         activity_record(contact=contact, kind=ActivityEvent.Kind.BOUNCED, summary=summary,
                         subject=message.mailing.activity_subject, occurred_at=occurred_at,
                         data={"hard": hard, "status": status, "message_id": message.pk})
@@ -205,6 +248,8 @@ def message_bounced(*, message: Message, hard: bool, status: str | None, diagnos
             Contact.objects.filter(pk=contact.pk).update(bounce_state=Contact.BounceState.HARD, is_stale=True,
                                                          updated_at=timezone.now())
             effects.append("contact: hard bounce, stale")
+    elif reputation:
+        effects.append("not counted: refused for the sender's reputation or as spam")
     elif contact is not None and first:
         effects += _soft_bounced(contact)
     return effects
@@ -291,10 +336,17 @@ def provider_feedback_process(*, dedupe_key: str, source: str, provider_message_
     """
     message = (Message.objects.select_related("mailing", "contact").filter(
         provider_message_id=provider_message_id).first() if provider_message_id else None)
+    matched_by = "provider message id" if message is not None else None
+    if message is None and not provider_message_id:
+        # SES sends some complaints without mail.messageId: the complained (or bounced) address and the
+        # most recent message sent to it.
+        found = match_by_recipient([r.address for r in classification.recipients if r.address])
+        message, matched_by = found.message, found.matched_by or None
     result = {
         "kind": classification.kind,
         "recipients": [recipient.as_dict() for recipient in classification.recipients],
         "matched_message_id": message.pk if message is not None else None,
+        "matched_by": matched_by,
         "reasons": list(classification.reasons),
         "source": source,
         "duplicate": False,

@@ -31,7 +31,7 @@ from django.utils import timezone
 from outreach.delivery import PermanentDeliveryError, TransientDeliveryError, delivery_backend, headers
 from outreach.delivery.compose import LocaleParts, compose, locale_parts
 from outreach.delivery.ratelimit import rate_limiter
-from outreach.inbound.bounces import enhanced_code, severity
+from outreach.inbound.reasons import SENDER_REPUTATION_REASONS, enhanced_code, verdict
 from outreach.models import (
     ActivityEvent,
     Contact,
@@ -212,26 +212,26 @@ def _deferred(message: Message, error: TransientDeliveryError, result: BatchResu
     result.errors.append(str(error))
 
 
-def refusal_bounce_type(error: PermanentDeliveryError) -> tuple[str | None, str | None]:
-    """("hard" | "soft" | None, enhanced status) for a 5xx: None when the message, not the address, was
-    refused. The hard/soft decision is the DSN one (outreach.inbound.bounces.severity), so a 550 5.1.1
-    at RCPT and a bounce report saying 5.1.1 affect the contact alike."""
+def refusal_bounce_type(error: PermanentDeliveryError) -> tuple[str | None, str | None, str]:
+    """("hard" | "soft" | None, enhanced status, reason) for a 5xx: None when the message, not the address,
+    was refused. The decision is the DSN one (outreach.inbound.reasons.verdict), so a 550 5.1.1 at RCPT and
+    a bounce report saying 5.1.1 affect the contact alike."""
     reply = str(error)
     status = enhanced_code(reply)
+    found = verdict(status=status, code=str(error.code or "") or None, diagnostic=reply)
     if not error.is_bounce:
-        return None, status  # refused at MAIL FROM or DATA: our message or our relay, not the person
-    hard, _why = severity(status=status, text=reply)
-    if not hard and status and status.split(".")[1] in ("3", "6", "7"):
+        return None, status, found.reason  # refused at MAIL FROM or DATA: our message or relay, not the person
+    if found.reason in SENDER_REPUTATION_REASONS:
         # A policy or content refusal at RCPT (5.7.1 spam block) says nothing about the address;
         # one blocked campaign must not suppress good addresses.
-        return None, status
-    return ("hard" if hard else "soft"), status
+        return None, status, found.reason
+    return ("hard" if found.hard else "soft"), status, found.reason
 
 
 def _refused(message: Message, error: PermanentDeliveryError, result: BatchResult) -> None:
     from outreach.services.inbound import message_bounced
 
-    bounce_type, status = refusal_bounce_type(error)
+    bounce_type, status, reason = refusal_bounce_type(error)
     Message.objects.filter(pk=message.pk).update(
         status=MessageStatus.BOUNCED if bounce_type else MessageStatus.FAILED, attempts=F("attempts") + 1,
         last_error=str(error)[:2000], claimed_by="", claimed_at=None,
@@ -239,7 +239,7 @@ def _refused(message: Message, error: PermanentDeliveryError, result: BatchResul
     if bounce_type:
         with transaction.atomic():
             message_bounced(message=message, hard=bounce_type == "hard", status=status, diagnostic=str(error),
-                            occurred_at=timezone.now(),
+                            occurred_at=timezone.now(), reason=reason,
                             event_data={"bounce_type": bounce_type, "status": status, "diagnostic": str(error)[:500],
                                         "code": error.code, "stage": "smtp"})
         result.bounced += 1

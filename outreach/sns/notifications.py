@@ -18,9 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from outreach.inbound import classify as kinds
-from outreach.inbound.bounces import FailedRecipient
-from outreach.inbound.classify import Classification
+from outreach.inbound.ses import ses_bounce as _bounce
+from outreach.inbound.ses import ses_complaint as _complaint
 from outreach.models import Message, MessageEvent
 from outreach.services.inbound import contact_delivery_succeeded, provider_feedback_process
 from outreach.sns.bounded_json import JSONRefused, json_loads_bounded
@@ -43,32 +42,6 @@ class NotificationRefused(ValueError):
 def _timestamp(value) -> datetime:
     parsed = parse_datetime(value) if isinstance(value, str) else None
     return parsed or timezone.now()
-
-
-def _bounce(bounce: dict) -> Classification:
-    bounce_type = bounce.get("bounceType", "")
-    sub_type = bounce.get("bounceSubType", "")
-    # Permanent: SES will not try this address again either. Transient and Undetermined: it might work later.
-    hard = bounce_type == "Permanent"
-    reason = f"SES bounce {bounce_type or '?'}/{sub_type or '?'}"
-    recipients = [
-        FailedRecipient(address=(r.get("emailAddress") or "").strip().lower(), status=r.get("status") or None,
-                        hard=hard, diagnostic=r.get("diagnosticCode") or "", reason=reason)
-        for r in bounce.get("bouncedRecipients", []) if isinstance(r, dict)
-    ]
-    return Classification(kinds.BOUNCE, recipients, [reason])
-
-
-def _complaint(complaint: dict) -> Classification:
-    feedback_type = (complaint.get("complaintFeedbackType") or "").lower()
-    recipients = [FailedRecipient(address=(r.get("emailAddress") or "").strip().lower(), status=None, hard=False,
-                                  action="complaint")
-                  for r in complaint.get("complainedRecipients", []) if isinstance(r, dict)]
-    if feedback_type == "not-spam":
-        return Classification(kinds.UNKNOWN, recipients, ["SES complaint of type not-spam: nothing to do"],
-                              feedback_type=feedback_type)
-    return Classification(kinds.COMPLAINT, recipients, [f"SES complaint ({feedback_type or 'no feedback type'})"],
-                          feedback_type=feedback_type)
 
 
 def ses_notification_process(*, sns_message_id: str, message: str) -> dict:

@@ -87,6 +87,8 @@ def report_summary(report: MailingReport) -> list[tuple[str, int, str]]:
         (_("Delivered (accepted by the receiving server)"), report.delivered, ""),
         (_("Bounced"), report.bounced, _("hard: %(hard)s, soft: %(soft)s") % {"hard": report.bounced_hard,
                                                                               "soft": report.bounced_soft}),
+        (_("refused for the sender's reputation or as spam"), report.bounced_reputation,
+         _("counted among the bounces; not held against the recipients' addresses")),
         (_("Failed"), report.failed, ""),
         (_("Not sent (cancelled or suppressed since)"), report.cancelled, ""),
         (_("Complaints (marked as spam)"), report.complaints, ""),

@@ -44,7 +44,7 @@ def test_bounce_recipient_status_and_message(sent_messages, name, status, hard, 
 def test_free_text_bounces_are_found_by_flufl_bounce(sent_messages):
     for name in ("exim_hard.eml", "qmail_hard.eml", "yahoo_hard.eml"):
         result = inbound_process(sample(name), source="test", dry_run=True)
-        assert "non-standard bounce recognised by flufl.bounce" in result["reasons"], name
+        assert "bounce read by flufl.bounce" in result["reasons"], name
 
 
 def test_dsn_diagnostic_is_kept(sent_messages):

@@ -45,7 +45,8 @@ def test_html_reply_drops_gmail_quote():
     ("5.1.1", "550 5.1.1 user unknown", True),
     ("5.2.2", "552 5.2.2 mailbox full", False),
     ("5.7.1", "554 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org", False),
-    ("5.7.1", "550 5.7.1 Recipient address rejected: user unknown", True),
+    # The words say unknown user, the code says policy: a hard bounce needs both to say the address is gone.
+    ("5.7.1", "550 5.7.1 Recipient address rejected: user unknown", False),
     ("4.4.1", "451 4.4.1 no answer from host", False),
     (None, "550 Requested action not taken: mailbox unavailable", True),
     (None, "Mailbox quota exceeded", False),
