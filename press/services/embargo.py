@@ -24,10 +24,15 @@ from media.services import HeldMedia
 EMBARGO_BREAK_ACTION = "press.embargo_broken"
 
 
-def releases_under_embargo(*, now: datetime.datetime | None = None):
+def releases_under_embargo():
+    """Releases with an embargo that are not live yet.
+
+    Not "embargo ahead": between the embargo time and the next run of
+    publish_scheduled (up to a minute) the release is still not public, and neither are its files.
+    """
     from press.models import PressReleasePage
 
-    return PressReleasePage.objects.filter(live=False, embargo_until__gt=now or timezone.now())
+    return PressReleasePage.objects.filter(live=False, embargo_until__isnull=False)
 
 
 def media_held_by_embargo() -> HeldMedia:
