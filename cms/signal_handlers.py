@@ -50,7 +50,11 @@ def _page_alias_converting(sender, instance, update_fields=None, **kwargs):
         page_alias_conversion_unpublish(page=instance)
 
 
-def _string_translated(sender, instance, **kwargs):
+def _string_translated(sender, instance, raw=False, **kwargs):
+    if raw:
+        # Loading rows as they were (fixtures, a transactional test's restored snapshot): the rows this
+        # reads may not be loaded yet, and the slug it would derive is among the rows being loaded.
+        return
     from cms.services.translations import translation_slug_derive
 
     translation_slug_derive(string_translation=instance)
