@@ -480,6 +480,9 @@ API_BROWSER_CACHE_SECONDS = env.int("API_BROWSER_CACHE_SECONDS", default=60)
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "cms.api.caching.APICacheMiddleware")
 
 CELERY_BEAT_SCHEDULE = {
+    # Scheduled pages (a press release's embargo) go live within a minute of their time.
+    "pages-publish-scheduled": {"task": "cms.tasks.pages_publish_scheduled_task", "schedule": 60.0,
+                                "options": {"expires": 55}},
     "webhook-deliveries-requeue": {"task": "cms.tasks.webhook_deliveries_requeue_task", "schedule": 300.0},
     "mailings-start-due": {"task": "outreach.tasks.mailings_start_due_task", "schedule": 60.0},
     "mailings-recover-stalled": {"task": "outreach.tasks.mailings_recover_stalled_task", "schedule": 300.0},

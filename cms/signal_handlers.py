@@ -16,6 +16,11 @@ def _page_published(sender, instance, **kwargs):
     from cms.services.webhooks import webhook_deliveries_create
 
     content_changed()
+    if not instance.live:
+        # Wagtail sends page_published also when it only schedules a page that is not live yet
+        # (go_live_at ahead, e.g. a press release under embargo): nothing went public, so nothing
+        # is announced. publish_scheduled sends it again when the page does go live.
+        return
     webhook_deliveries_create(event=WebhookEvent.PAGE_PUBLISHED, page=instance)
 
 
@@ -48,6 +53,8 @@ def _page_alias_converting(sender, instance, update_fields=None, raw=False, **kw
 
 def _string_translated(sender, instance, raw=False, **kwargs):
     if raw:
+        # Loading rows as they were (fixtures, a transactional test's restored snapshot): the rows this
+        # reads may not be loaded yet, and the slug it would derive is among the rows being loaded.
         return
     from cms.services.translations import translation_slug_derive
 

@@ -18,3 +18,15 @@ def webhook_deliveries_requeue_task() -> int:
     from cms.services.webhooks import webhook_deliveries_requeue
 
     return webhook_deliveries_requeue()
+
+
+@shared_task
+def pages_publish_scheduled_task() -> None:
+    """Wagtail's scheduled publishing and expiry (go_live_at / expire_at), run by beat every minute.
+
+    Safe to run twice at once: publish_scheduled publishes each due revision,
+    and a revision published once has no approved_go_live_at any more.
+    """
+    from django.core.management import call_command
+
+    call_command("publish_scheduled", verbosity=0)

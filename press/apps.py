@@ -1,6 +1,22 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PressConfig(AppConfig):
     name = "press"
+    verbose_name = _("Press")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from media.services import register_media_hold
+        from outreach.mailable import register_mailable_source
+        from press.services.embargo import media_held_by_embargo
+
+        register_mailable_source("press.pressreleasepage", _release_for_mailing)
+        register_media_hold(media_held_by_embargo)
+
+
+def _release_for_mailing(pk: int):
+    from press.models import PressReleasePage
+
+    return PressReleasePage.objects.select_related("locale").get(pk=pk)

@@ -6,9 +6,11 @@ from django.core.cache import cache
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo content is the shared fixture: every test starts with it and rolls back its own changes."""
     from cms.services.demo import demo_content_load
+    from press.services.demo import demo_press_load
 
     with django_db_blocker.unblock():
         demo_content_load()
+        demo_press_load()
         from django.db import connection
 
         # Transactional tests with serialized_rollback restore this snapshot;

@@ -36,6 +36,7 @@ from cms.api.filters import (
 from cms.api.params import OFFSET_MAX, query_parameters_validate
 from cms.services.translations import pages_translated_only
 from media.api import DOWNLOAD_FILTER_SPEC, PublicImageSerializer
+from media.services import HOLDS_LIFTED_ATTRIBUTE, media_held
 
 # Renditions named in the models' api_fields; prefetching them keeps a listing
 # at a fixed number of queries however many items it has.
@@ -147,7 +148,9 @@ class CreditedImagesAPIViewSet(PublicEndpointMixin, ImagesAPIViewSet):
     pagination_class = StrictPagination
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_renditions(
+        # Held images (a release's under embargo) are left out of listing and detail alike.
+        held = media_held(request=self.request).image_ids
+        return super().get_queryset().exclude(id__in=held).prefetch_renditions(
             "fill-400x300", "max-1200x1200", "max-2400x2400", DOWNLOAD_FILTER_SPEC
         )
 
@@ -155,6 +158,9 @@ class CreditedImagesAPIViewSet(PublicEndpointMixin, ImagesAPIViewSet):
 class CreditedDocumentsAPIViewSet(PublicEndpointMixin, DocumentsAPIViewSet):
     filter_backends = [StrictFieldsFilter, OrderingFilter, StrictSearchFilter]
     pagination_class = StrictPagination
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(id__in=media_held(request=self.request).document_ids)
 
 
 class PagePreviewAPIViewSet(ContentPagesAPIViewSet):
@@ -175,6 +181,8 @@ class PagePreviewAPIViewSet(ContentPagesAPIViewSet):
         # Serialised like a detail view, so the preview shows every field.
         self.action = "detail_view"
         page = self.get_object()
+        # The token stands for the press office: a release's images held under embargo are shown to it.
+        setattr(request, HOLDS_LIFTED_ATTRIBUTE, True)
         serializer = self.get_serializer(page)
         return Response(serializer.data, headers={"Cache-Control": "private, no-store"})
 

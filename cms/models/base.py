@@ -52,6 +52,8 @@ class HomePage(HeadlessPage):
     subpage_types = [
         "cms.RegionIndexPage", "cms.InitiativeIndexPage", "cms.NewsIndexPage",
         "cms.EventIndexPage", "cms.StudyIndexPage",
+        # Named, not imported: cms does not import press (DESIGN.md).
+        "press.NewsroomPage",
     ]
     max_count_per_parent = 1
 

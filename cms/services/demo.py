@@ -89,7 +89,8 @@ def _ensure_child(parent: Page, model, *, slug: str, report: DemoSummary, relati
     return page
 
 
-def _ensure_translation(instance, locale: Locale, report: DemoSummary):
+def _ensure_translation(instance, locale: Locale, report: DemoSummary, strings: dict | None = None):
+    """The instance's translation into locale, from `strings` (German -> translated; default: the cms demo's)."""
     if instance.has_translation(locale):
         return instance.get_translation(locale)
     source, _created = TranslationSource.get_or_create_from_instance(instance)
@@ -97,7 +98,7 @@ def _ensure_translation(instance, locale: Locale, report: DemoSummary):
         source=source, target_locale=locale, defaults={"enabled": True}
     )
     for segment in StringSegment.objects.filter(source=source).select_related("string", "context"):
-        english = demo.ENGLISH.get(segment.string.data)
+        english = (demo.ENGLISH if strings is None else strings).get(segment.string.data)
         if segment.context.path == "slug":
             # The demo keeps its German addresses in English, as a translator's choice (tests and the front
             # end's fixtures use them); otherwise the slug would follow the translated title.
@@ -117,6 +118,11 @@ def _ensure_translation(instance, locale: Locale, report: DemoSummary):
         translation.save_target(publish=True)
     report.translated.append(str(instance))
     return instance.get_translation(locale)
+
+
+# For the other apps' demo loaders (press), which build on the same tree and translation machinery.
+page_child_ensure = _ensure_child
+translation_ensure = _ensure_translation
 
 
 def _text(*paragraphs: str) -> list:

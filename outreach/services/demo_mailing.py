@@ -78,3 +78,17 @@ def demo_mailing_ensure(*, sender: SenderIdentity, press_list: ContactList) -> b
     mailing_save(mailing=None, values={"title": TITLE, "sender": sender}, lists=[press_list],
                  contents={"de": _content(GERMAN), "en": _content(ENGLISH)})
     return True
+
+
+def demo_mailing_source_use(*, reference: str) -> bool:
+    """Let the demo draft take its content from a mailable source ("app_label.model:pk") instead of the copy above.
+
+    Called by the press demo once the seed release exists as a page; the hand-written
+    copy is dropped, as outreach copies the source's content when the mailing starts.
+    True if it changed; a mailing that has started, or already has this source, is left alone.
+    """
+    mailing = Mailing.objects.filter(title=TITLE, status=Mailing.Status.DRAFT).first()
+    if mailing is None or mailing.source == reference:
+        return False
+    mailing_save(mailing=mailing, values={"source": reference}, contents={})
+    return True

@@ -7,6 +7,7 @@ as a member of the Editors group, and checks what ended up in the page tree.
 import datetime
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -219,7 +220,8 @@ def test_editor_saves_a_draft_and_publishes_it_later_from_the_edit_view(editor_c
 @pytest.mark.parametrize(
     ("parent_model", "allowed"),
     [
-        (HomePage, {RegionIndexPage, InitiativeIndexPage, NewsIndexPage, EventIndexPage, StudyIndexPage}),
+        (HomePage, {RegionIndexPage, InitiativeIndexPage, NewsIndexPage, EventIndexPage, StudyIndexPage,
+                    apps.get_model("press", "NewsroomPage")}),
         (RegionIndexPage, {RegionPage}),
         (InitiativeIndexPage, {InitiativePage}),
         (InitiativePage, {NewsArticlePage}),

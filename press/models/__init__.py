@@ -1,0 +1,18 @@
+"""Press releases and what they are made of.
+
+Public names are re-exported here; releases depends on snippets, not the other way round.
+"""
+
+from press.models.releases import (
+    NewsroomPage,
+    PressReleaseContact,
+    PressReleaseDocument,
+    PressReleaseImage,
+    PressReleasePage,
+)
+from press.models.snippets import Boilerplate, PressContact
+
+__all__ = [
+    "Boilerplate", "NewsroomPage", "PressContact", "PressReleaseContact", "PressReleaseDocument",
+    "PressReleaseImage", "PressReleasePage",
+]
