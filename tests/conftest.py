@@ -17,6 +17,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # taken before the demo load it would clash with the demo's page tree.
         if hasattr(connection, "_test_serialized_contents"):
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        _close_other_sessions()
+
+
+def _close_other_sessions():
+    """Threads of live servers and workers keep a connection of their own, which would stop the
+    test database from being dropped at the end ("being accessed by other users")."""
+    from django.db import connection, connections
+
+    connections.close_all()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        connection.close()
 
 
 @pytest.fixture(autouse=True)
