@@ -6,7 +6,7 @@ from newsletters import views
 
 app_name = "newsletters"
 
-_TOKEN = r"(?P<token>[A-Za-z0-9_:.\-]{1,400})"
+_TOKEN = r"(?P<token>[A-Za-z0-9_:.\-]{1,2000})"
 
 urlpatterns = [
     re_path(rf"^confirm/{_TOKEN}/$", views.confirm_page, name="confirm"),

@@ -105,7 +105,8 @@ class SubscriptionConfirmApi(PublicAPIView):
                    responses={200: io.ConfirmOutputSerializer, 400: io.ConfirmOutputSerializer, 429: TOO_MANY})
     def post(self, request):
         data = io.TokenInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():  # no token, or not a string of a token's length: as invalid as a wrong one
+            return _confirm_answer("invalid")
         result = signup.subscription_confirm(token=data.validated_data["token"], facts=request_facts(request))
         return _confirm_answer(result.status)
 
@@ -118,7 +119,8 @@ class AddressConfirmApi(PublicAPIView):
                    responses={200: io.ConfirmOutputSerializer, 400: io.ConfirmOutputSerializer, 429: TOO_MANY})
     def post(self, request):
         data = io.TokenInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            return _confirm_answer("invalid")
         result = preferences.subscription_address_confirm(token=data.validated_data["token"],
                                                           facts=request_facts(request))
         return _confirm_answer(result)
