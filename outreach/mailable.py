@@ -8,6 +8,15 @@ that mails through it registers, in its AppConfig.ready():
 
 A Mailing then names its source as "app_label.model:pk" and its extra audiences
 the same way; outreach resolves both through these registries only.
+
+Besides what can be mailed and to whom, this module holds the other doors those
+apps use, each small and documented where it is defined: unsubscribe scopes
+(register_unsubscribe_scope: a mailing's one-click unsubscribe ends only one
+newsletter), transactional_mail_send (a confirmation request through the same
+delivery backend), and the contact doors (address_may_be_mailed,
+contact_for_address, contact_timeline_record, contact_unsubscribe_everywhere,
+contact_personal_data). Admin pages are extended by the Wagtail hook
+"outreach_contact_sections" (outreach.viewsets.contacts), not from here.
 """
 
 from dataclasses import dataclass, field
