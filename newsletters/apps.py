@@ -14,7 +14,7 @@ class NewslettersConfig(AppConfig):
 
         register_audience_provider("newsletters.newsletter", newsletter_confirmed_contact_ids)
         register_unsubscribe_scope("newsletters.newsletter", describe=_newsletter_describe,
-                                   unsubscribe=newsletter_scope_unsubscribe)
+                                   unsubscribe=newsletter_scope_unsubscribe, members=_newsletter_members)
 
 
 def _newsletter_describe(pk: int, language: str) -> str:
@@ -26,3 +26,9 @@ def _newsletter_describe(pk: int, language: str) -> str:
     newsletter = Newsletter.objects.get(pk=pk)
     with translation.override(language):
         return gettext("the newsletter “%(name)s”") % {"name": newsletter.name(language)}
+
+
+def _newsletter_members(pk: int, contact_ids: list[int]) -> set[int]:
+    from newsletters.selectors import newsletter_confirmed_contact_ids
+
+    return set(newsletter_confirmed_contact_ids(pk).filter(contact_id__in=contact_ids))

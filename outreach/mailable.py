@@ -130,15 +130,20 @@ class UnsubscribeScope:
     # unsubscribe(pk, contact_id=..., source=..., about=...) -> True when it ended something for that contact;
     # False (not subscribed, scope gone) makes the caller fall back to the global unsubscribe.
     unsubscribe: Callable[..., bool]
+    # members(pk, contact_ids) -> the ones the scope still holds. Sending asks it for each batch, so that a
+    # recipient who left the newsletter after the audience was frozen is not sent the rest of it.
+    members: Callable[[int, list[int]], set[int]] | None = None
 
 
 _unsubscribe_scopes: dict[str, UnsubscribeScope] = {}
 
 
 def register_unsubscribe_scope(label: str, *, describe: Callable[[int, str], str],
-                               unsubscribe: Callable[..., bool]) -> None:
+                               unsubscribe: Callable[..., bool],
+                               members: Callable[[int, list[int]], set[int]] | None = None) -> None:
     """Register how to unsubscribe from one thing of this label. Registering a label again replaces it."""
-    _unsubscribe_scopes[_label(label)] = UnsubscribeScope(describe=describe, unsubscribe=unsubscribe)
+    _unsubscribe_scopes[_label(label)] = UnsubscribeScope(describe=describe, unsubscribe=unsubscribe,
+                                                          members=members)
 
 
 def unsubscribe_scope_labels() -> list[str]:
@@ -164,6 +169,16 @@ def unsubscribe_scope_describe(reference: str, *, language: str) -> str:
         return scope.describe(pk, language)
     except Exception:  # a deleted newsletter: the page falls back to the global wording
         return ""
+
+
+def unsubscribe_scope_members(reference: str, *, contact_ids: list[int]) -> set[int] | None:
+    """Which of these contacts the scope still holds; None when there is no scope (or it cannot tell), so
+    nobody is left out. A scoped mailing is thereby sent only to the scope's current members."""
+    found = _scope(reference)
+    if found is None or found[0].members is None:
+        return None
+    scope, pk = found
+    return set(scope.members(pk, contact_ids))
 
 
 def unsubscribe_scope_apply(reference: str, *, contact_id: int, source: str, about: str) -> bool:
