@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "csp",
+    "corsheaders",
     "django.contrib.admin",
     "axes",
     "django.contrib.auth",
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "cms.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware, as django-cors-headers asks: its answers to preflights must not be redirected.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -381,6 +384,22 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cms.api.schema.schema_complete"],
 }
 
+# --- Newsletters ------------------------------------------------------------------
+# The separate front end calls /api/ from these origins (django-cors-headers); none by default.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+# How long a confirmation link works, and when never-confirmed sign-ups are deleted (seconds).
+NEWSLETTER_CONFIRMATION_MAX_AGE = env.int("NEWSLETTER_CONFIRMATION_MAX_AGE", default=3 * 24 * 3600)
+NEWSLETTER_PENDING_PURGE_AFTER = env.int("NEWSLETTER_PENDING_PURGE_AFTER", default=7 * 24 * 3600)
+# Sign-ups per client address and per e-mail address, and requests to the personal-link endpoints per
+# client address, held in the cache (CACHE_URL: shared by all web processes). DRF's "<n>/<second|minute|hour|day>".
+NEWSLETTER_SIGNUP_RATE_IP = env.str("NEWSLETTER_SIGNUP_RATE_IP", default="20/hour")
+NEWSLETTER_SIGNUP_RATE_ADDRESS = env.str("NEWSLETTER_SIGNUP_RATE_ADDRESS", default="3/hour")
+NEWSLETTER_LINK_RATE_IP = env.str("NEWSLETTER_LINK_RATE_IP", default="120/hour")
+# Empty: the links in mails lead to this server's pages (/newsletter/...). Set: to the front end's
+# <url>/newsletter/confirm?token=..., /confirm-address?token=... and /preferences?token=...
+NEWSLETTER_FRONTEND_URL = env.str("NEWSLETTER_FRONTEND_URL", default="")
+
 # --- Security --------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
@@ -487,6 +506,8 @@ CELERY_BEAT_SCHEDULE = {
     "mailings-start-due": {"task": "outreach.tasks.mailings_start_due_task", "schedule": 60.0},
     "mailings-recover-stalled": {"task": "outreach.tasks.mailings_recover_stalled_task", "schedule": 300.0},
     # Expires before the next one is due: when workers are busy, one waiting poll is enough.
+    "newsletter-signups-purge": {"task": "newsletters.tasks.subscriptions_purge_unconfirmed_task",
+                                 "schedule": 3600.0},
     "inbound-imap-poll": {"task": "outreach.tasks.inbound_imap_poll_task", "schedule": 60.0,
                           "options": {"expires": 55}},
 }

@@ -17,10 +17,12 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/newsletters/", include("newsletters.api.urls")),
     # Only paths ending in a slash: without one, APPEND_SLASH still redirects /api/v2/pages to /api/v2/pages/.
     re_path(r"^api/(?:.*/)?$", api_not_found),
     path("feeds/events.ics", upcoming_events_ical, name="events-ical"),
     path("o/", include("outreach.urls")),
+    path("newsletter/", include("newsletters.urls")),
 ]
 
 if settings.MEDIA_BACKEND == "local" and settings.MEDIA_URL.startswith("/"):

@@ -8,6 +8,15 @@ that mails through it registers, in its AppConfig.ready():
 
 A Mailing then names its source as "app_label.model:pk" and its extra audiences
 the same way; outreach resolves both through these registries only.
+
+Besides what can be mailed and to whom, this module holds the other doors those
+apps use, each small and documented where it is defined: unsubscribe scopes
+(register_unsubscribe_scope: a mailing's one-click unsubscribe ends only one
+newsletter), transactional_mail_send (a confirmation request through the same
+delivery backend), and the contact doors (address_may_be_mailed,
+contact_for_address, contact_timeline_record, contact_unsubscribe_everywhere,
+contact_personal_data). Admin pages are extended by the Wagtail hook
+"outreach_contact_sections" (outreach.viewsets.contacts), not from here.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +25,9 @@ from typing import Callable, Protocol, runtime_checkable
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+
+# What transactional_mail_send raises when the carrier did not take the mail (re-exported for the callers).
+from outreach.delivery.base import DeliveryError, PermanentDeliveryError, TransientDeliveryError  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -100,3 +112,160 @@ def audience_provider_contact_ids(reference: str) -> QuerySet:
     if resolver is None:
         raise ValidationError(_("Unknown audience %(label)s: no app registered it.") % {"label": label})
     return resolver(pk)
+
+
+# --- Unsubscribe scopes ------------------------------------------------------------------------------
+# An unsubscribe is global unless the mailing names a scope (Mailing.unsubscribe_scope, "app_label.model:pk")
+# whose app registered a handler here. The one-click POST (RFC 8058), the footer link and the List-Unsubscribe
+# mailto of such a mailing then call the handler, which ends only that (e.g. one newsletter's subscription)
+# and keeps its own record; outreach records the unsubscribe on the message (the mailing's report) and the
+# contact's timeline either way. "Unsubscribe from everything" and objections stay global and skip handlers.
+# A press list could register a scope the same way.
+
+
+@dataclass(frozen=True)
+class UnsubscribeScope:
+    # describe(pk, language) -> what the recipient leaves, for the unsubscribe page ("the newsletter X").
+    describe: Callable[[int, str], str]
+    # unsubscribe(pk, contact_id=..., source=..., about=...) -> True when it ended something for that contact;
+    # False (not subscribed, scope gone) makes the caller fall back to the global unsubscribe.
+    unsubscribe: Callable[..., bool]
+    # members(pk, contact_ids) -> the ones the scope still holds. Sending asks it for each batch, so that a
+    # recipient who left the newsletter after the audience was frozen is not sent the rest of it.
+    members: Callable[[int, list[int]], set[int]] | None = None
+
+
+_unsubscribe_scopes: dict[str, UnsubscribeScope] = {}
+
+
+def register_unsubscribe_scope(label: str, *, describe: Callable[[int, str], str],
+                               unsubscribe: Callable[..., bool],
+                               members: Callable[[int, list[int]], set[int]] | None = None) -> None:
+    """Register how to unsubscribe from one thing of this label. Registering a label again replaces it."""
+    _unsubscribe_scopes[_label(label)] = UnsubscribeScope(describe=describe, unsubscribe=unsubscribe,
+                                                          members=members)
+
+
+def unsubscribe_scope_labels() -> list[str]:
+    return sorted(_unsubscribe_scopes)
+
+
+def _scope(reference: str) -> tuple[UnsubscribeScope, int] | None:
+    try:
+        label, pk = reference_parse(reference)
+    except (ValidationError, ValueError):
+        return None
+    scope = _unsubscribe_scopes.get(label)
+    return (scope, pk) if scope is not None else None
+
+
+def unsubscribe_scope_describe(reference: str, *, language: str) -> str:
+    """What a scoped unsubscribe ends, in words; "" when the reference is blank or unknown (global)."""
+    found = _scope(reference)
+    if found is None:
+        return ""
+    scope, pk = found
+    try:
+        return scope.describe(pk, language)
+    except Exception:  # a deleted newsletter: the page falls back to the global wording
+        return ""
+
+
+def unsubscribe_scope_members(reference: str, *, contact_ids: list[int]) -> set[int] | None:
+    """Which of these contacts the scope still holds; None when there is no scope (or it cannot tell), so
+    nobody is left out. A scoped mailing is thereby sent only to the scope's current members."""
+    found = _scope(reference)
+    if found is None or found[0].members is None:
+        return None
+    scope, pk = found
+    return set(scope.members(pk, contact_ids))
+
+
+def unsubscribe_scope_apply(reference: str, *, contact_id: int, source: str, about: str) -> bool:
+    """Run the scope's handler; False when there is none or it ended nothing (then unsubscribe globally)."""
+    found = _scope(reference)
+    if found is None:
+        return False
+    scope, pk = found
+    return bool(scope.unsubscribe(pk, contact_id=contact_id, source=source, about=about))
+
+
+# --- Transactional mail ------------------------------------------------------------------------------
+
+def transactional_mail_send(*, sender_id: int, to_email: str, to_name: str = "", subject: str, text: str,
+                            html: str = "", locale: str = "de",
+                            attachments: list[tuple[str, bytes, str]] | None = None) -> str:
+    """Send one mail a person asked for (a confirmation request, a data export), now, through the delivery
+    backend mailings and test sends use (outbox, SMTP or SES), with the sender's name, address and imprint.
+
+    No List-Unsubscribe, no tracking, no timeline entry: it is not a mailing. Suppression is the caller's
+    business (a confirmation request goes to an address that is not a contact yet). Returns the carrier's
+    id; raises outreach.delivery.TransientDeliveryError / PermanentDeliveryError when it was not accepted.
+    """
+    from outreach.services.transactional import transactional_send
+
+    return transactional_send(sender_id=sender_id, to_email=to_email, to_name=to_name, subject=subject,
+                              text=text, html=html, locale=locale, attachments=attachments or [])
+
+
+# --- The people behind an audience ---------------------------------------------------------------------
+# An app that keeps its own subscribers (newsletters) names them by Contact id and goes through these few
+# functions for what outreach owns: the one Contact per address, suppression, the timeline, the Art. 15 export.
+
+
+def address_may_be_mailed(email: str) -> bool:
+    """False when the address is on the suppression list (objection, erasure, unsubscribe from everything,
+    hard bounce, complaint, blocked by staff). The one question every sender asks before mailing anyone."""
+    from outreach.models import SuppressionEntry, email_hash
+
+    return not SuppressionEntry.objects.filter(email_hash=email_hash(email)).exists()
+
+
+def contact_for_address(*, email: str, first_name: str = "", last_name: str = "", language: str = "de",
+                        source: str = "", consent_note: str = "") -> int:
+    """The id of the one Contact with this address, created when there is none (legal basis: consent,
+    given now, documented by consent_note). An existing contact is left as it is. Raises ValidationError
+    for an invalid or suppressed address."""
+    from django.utils import timezone
+
+    from outreach.models import Contact
+    from outreach.services.contacts import contact_create, normalise_email
+
+    address = normalise_email(email)
+    existing = Contact.objects.filter(email=address).values_list("id", flat=True).first()
+    if existing is not None:
+        return existing
+    return contact_create(
+        email=address, first_name=first_name[:120], last_name=last_name[:120], language=language, source=source[:255],
+        legal_basis=Contact.LegalBasis.CONSENT, legal_basis_note=consent_note, consent_given_at=timezone.now(),
+    ).pk
+
+
+def contact_timeline_record(*, contact_id: int, kind: str, summary: str = "", subject: str = "",
+                            data: dict | None = None) -> None:
+    """One event on the contact's timeline; kind is an outreach.models.ActivityEvent.Kind value."""
+    from outreach.models import Contact
+    from outreach.services.activity import activity_record
+
+    activity_record(contact=Contact.objects.get(pk=contact_id), kind=kind, summary=summary, subject=subject,
+                    data=data)
+
+
+def contact_unsubscribe_everywhere(*, contact_id: int, note: str = "") -> None:
+    """No more mail of any kind to this contact: their address goes on the suppression list (reason
+    unsubscribe; an earlier entry keeps its reason) and the timeline says so. Safe to call twice."""
+    from outreach.models import ActivityEvent, Contact, SuppressionEntry
+    from outreach.services.activity import activity_record
+    from outreach.services.contacts import email_suppress
+
+    contact = Contact.objects.get(pk=contact_id)
+    email_suppress(email=contact.email, reason=SuppressionEntry.Reason.UNSUBSCRIBE, note=note)
+    activity_record(contact=contact, kind=ActivityEvent.Kind.UNSUBSCRIBED, summary=note)
+
+
+def contact_personal_data(*, contact_id: int) -> dict:
+    """Art. 15 GDPR: what outreach holds about the contact (logged as an export, as in the admin)."""
+    from outreach.models import Contact
+    from outreach.services.privacy import contact_data_export
+
+    return contact_data_export(contact=Contact.objects.get(pk=contact_id))

@@ -24,7 +24,7 @@ LINKS_CACHE_SECONDS = 24 * 3600
 
 def message_for_token(*, token: str) -> Message | None:
     """The message a token names (tokens are lower-case; mail systems may have folded the case), with its contact."""
-    return Message.objects.select_related("contact").filter(token=token.strip().lower()).first()
+    return Message.objects.select_related("contact", "mailing").filter(token=token.strip().lower()).first()
 
 
 def message_is_unsubscribed(*, message: Message) -> bool:

@@ -25,7 +25,7 @@ from rest_framework import serializers
 
 from cms.api import params
 
-PUBLIC_PREFIXES = ("/api/v2/", "/api/schema/")
+PUBLIC_PREFIXES = ("/api/v2/", "/api/schema/", "/api/newsletters/")
 
 
 def only_public_api_paths(endpoints, **kwargs):

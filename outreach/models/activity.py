@@ -19,6 +19,8 @@ class ActivityEvent(models.Model):
         BOUNCED = "bounced", _("Bounced")
         COMPLAINED = "complained", _("Complained")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        SUBSCRIBED = "subscribed", _("Subscribed")
+        PREFERENCES_CHANGED = "preferences-changed", _("Preferences changed")
         OBJECTED = "objected", _("Objected")
         NOTICE_SENT = "art14-notice-sent", _("Art. 14 notice sent")
         EXPORTED = "exported", _("Data exported")

@@ -57,6 +57,9 @@ class Mailing(models.Model):
     segments = models.ManyToManyField("outreach.Segment", verbose_name=_("segments"), blank=True, related_name="mailings")
     # ["app_label.model:pk", ...] of registered audience providers (a newsletter's confirmed subscribers).
     audience_providers = models.JSONField(_("other audiences"), default=list, blank=True)
+    # "app_label.model:pk" of a registered unsubscribe scope (outreach.mailable): the one-click and footer
+    # unsubscribe of this mailing then end only that (one newsletter); blank: they unsubscribe from everything.
+    unsubscribe_scope = models.CharField(_("unsubscribe scope"), max_length=120, blank=True)
     scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     track_opens = models.BooleanField(_("track opens"), default=False)
     track_clicks = models.BooleanField(_("track clicks"), default=False)

@@ -178,11 +178,20 @@ def _record_mailed(*, mailing: Mailing, contact_ids: set[int]) -> None:
     contact_ids.clear()
 
 
-def _drop_suppressed(messages: list[Message], *, worker_task_id: str, result: BatchResult) -> list[Message]:
-    """Someone may have unsubscribed or been erased since the freeze; their messages are cancelled, not sent."""
+def _drop_suppressed(messages: list[Message], *, mailing: Mailing, worker_task_id: str,
+                     result: BatchResult) -> list[Message]:
+    """Someone may have unsubscribed or been erased since the freeze, or left the mailing's unsubscribe scope
+    (one newsletter); their messages are cancelled, not sent. One query per batch for each check."""
+    from outreach.mailable import unsubscribe_scope_members
+
     hashes = {email_hash(m.email): m for m in messages}
     suppressed = set(SuppressionEntry.objects.filter(email_hash__in=hashes).values_list("email_hash", flat=True))
     gone = {m.id for h, m in hashes.items() if h in suppressed} | {m.id for m in messages if m.contact_id is None}
+    if mailing.unsubscribe_scope:
+        members = unsubscribe_scope_members(mailing.unsubscribe_scope,
+                                            contact_ids=[m.contact_id for m in messages if m.contact_id])
+        if members is not None:
+            gone |= {m.id for m in messages if m.contact_id not in members}
     if gone:
         result.cancelled += _release(gone, worker_task_id=worker_task_id, status=MessageStatus.CANCELLED)
     return [m for m in messages if m.id not in gone]
@@ -330,7 +339,7 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
                                         claimed_by=worker_task_id).values_list("contact_id", flat=True))
     messages = _claim(mailing_id=mailing_id, worker_task_id=worker_task_id, limit=batch_size or batch_size_default())
     result.claimed = len(messages)
-    messages = _drop_suppressed(messages, worker_task_id=worker_task_id, result=result)
+    messages = _drop_suppressed(messages, mailing=mailing, worker_task_id=worker_task_id, result=result)
     if not messages:
         _record_mailed(mailing=mailing, contact_ids=mailed)
         mailing_finish_if_done(mailing_id=mailing_id)

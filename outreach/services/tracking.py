@@ -133,32 +133,46 @@ def message_click_record(*, token: str, index: int) -> str:
 class UnsubscribeResult:
     message: Message
     is_new: bool  # False: unsubscribed before through this message, or the contact was erased meanwhile
+    scope: str = ""  # the mailing's unsubscribe scope that was ended; "" when the unsubscribe was global
 
 
 @transaction.atomic
-def message_unsubscribe(*, token: str, source: str = "link") -> UnsubscribeResult:
-    """Unsubscribe the recipient of a message from everything (global suppression). Safe to call twice.
+def message_unsubscribe(*, token: str, source: str = "link", everything: bool = False) -> UnsubscribeResult:
+    """Unsubscribe the recipient of a message. Safe to call twice.
 
     For the one-click POST and the page (source "one-click" / "link") and for
     inbound mail to the signed unsubscribe+ address (source "mailto";
-    outreach.inbound.match has checked its signature and passes the message's token). Puts the address the mail went to - and the contact's current
-    one, if it changed since - on the suppression list with reason UNSUBSCRIBE
-    (an earlier entry keeps its reason), and records the unsubscribe on the
-    message and the timeline once. A contact erased meanwhile: nothing to do,
-    the erasure has suppressed the address already. Raises TrackingNotFound.
+    outreach.inbound.match has checked its signature and passes the message's token).
+
+    A mailing with an unsubscribe scope (Mailing.unsubscribe_scope, e.g. one
+    newsletter) ends only that, through the handler its app registered in
+    outreach.mailable, unless everything is asked for or the handler ended
+    nothing (the person was not subscribed there): then, and for a mailing
+    without a scope, the address the mail went to - and the contact's current
+    one, if it changed since - goes on the suppression list with reason
+    UNSUBSCRIBE (an earlier entry keeps its reason). Either way the unsubscribe
+    is recorded once per scope on the message (the mailing's report) and on
+    the timeline, with data {"source"} plus {"scope"} when it was scoped. A contact erased meanwhile:
+    nothing to do, the erasure has suppressed the address already. Raises TrackingNotFound.
     """
+    from outreach.mailable import unsubscribe_scope_apply
+
     message = _locked_message(token)
     if message.contact is None:
         return UnsubscribeResult(message=message, is_new=False)
-    for address in dict.fromkeys((message.email, message.contact.email)):
-        email_suppress(email=address, reason=SuppressionEntry.Reason.UNSUBSCRIBE,
-                       note=f"{message.mailing.activity_subject} ({source})")
-    if _count(message, MessageEvent.Kind.UNSUBSCRIBE):
-        return UnsubscribeResult(message=message, is_new=False)
+    about = message.mailing.activity_subject
+    scope = "" if everything else message.mailing.unsubscribe_scope
+    if not (scope and unsubscribe_scope_apply(scope, contact_id=message.contact_id, source=source, about=about)):
+        scope = ""
+        for address in dict.fromkeys((message.email, message.contact.email)):
+            email_suppress(email=address, reason=SuppressionEntry.Reason.UNSUBSCRIBE, note=f"{about} ({source})")
+    earlier = MessageEvent.objects.filter(message=message, kind=MessageEvent.Kind.UNSUBSCRIBE)
+    earlier = earlier.filter(data__scope=scope) if scope else earlier.exclude(data__has_key="scope")
+    if earlier.exists():
+        return UnsubscribeResult(message=message, is_new=False, scope=scope)
     now = timezone.now()
-    MessageEvent.objects.create(message=message, kind=MessageEvent.Kind.UNSUBSCRIBE, occurred_at=now,
-                                data={"source": source})
+    data = {"source": source, **({"scope": scope} if scope else {})}
+    MessageEvent.objects.create(message=message, kind=MessageEvent.Kind.UNSUBSCRIBE, occurred_at=now, data=data)
     activity_record(contact=message.contact, kind=ActivityEvent.Kind.UNSUBSCRIBED, summary=message.mailing.title,
-                    subject=message.mailing.activity_subject, data={"message": message.pk, "source": source},
-                    occurred_at=now)
-    return UnsubscribeResult(message=message, is_new=True)
+                    subject=about, data={"message": message.pk, **data}, occurred_at=now)
+    return UnsubscribeResult(message=message, is_new=True, scope=scope)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from cms.client_address import client_address
 from outreach.delivery.headers import unsubscribe_signature_valid
+from outreach.mailable import unsubscribe_scope_describe
 from outreach.selectors_tracking import message_for_token, message_is_unsubscribed
 from outreach.services.tracking import (
     TrackingNotFound,
@@ -84,13 +85,20 @@ def unsubscribe(request, token: str, signature: str):
     message = message_for_token(token=token)
     if message is None:
         raise Http404
+    language = message.locale.split("-")[0] if message.locale.split("-")[0] in dict(settings.LANGUAGES) else "en"
+    scope_name = unsubscribe_scope_describe(message.mailing.unsubscribe_scope, language=language)
+    ended = ""
     if request.method == "POST":
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
-        message_unsubscribe(token=token, source="one-click" if one_click else "link")
+        # The page's second button; a one-click POST carries only List-Unsubscribe and stays in scope.
+        everything = not one_click and request.POST.get("scope") == "all"
+        result = message_unsubscribe(token=token, source="one-click" if one_click else "link", everything=everything)
+        ended = scope_name if result.scope else ""
         done = True
     else:
         done = message_is_unsubscribed(message=message)
-    language = message.locale.split("-")[0] if message.locale.split("-")[0] in dict(settings.LANGUAGES) else "en"
     with translation.override(language):
-        response = render(request, "outreach/public/unsubscribe.html", {"done": done, "language": language})
+        response = render(request, "outreach/public/unsubscribe.html", {
+            "done": done, "language": language, "scope_name": scope_name, "ended": ended,
+        })
     return _private(response)

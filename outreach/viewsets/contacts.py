@@ -127,8 +127,30 @@ class ContactInspectView(generic.InspectView):
             journalist=getattr(contact, "journalist", None),
             protagonist=getattr(contact, "protagonist", None),
             can_change=self.user_has_permission("change"),
+            extra_sections=contact_extra_sections(self.request, contact),
             **kwargs,
         )
+
+
+CONTACT_SECTIONS_HOOK = "outreach_contact_sections"
+
+
+def contact_extra_sections(request, contact) -> list[str]:
+    """Sections other apps add to a contact's page, without outreach importing them (DESIGN.md).
+
+    An app registers a Wagtail hook in its wagtail_hooks.py:
+
+        @hooks.register("outreach_contact_sections")
+        def my_section(request, contact) -> str: ...
+
+    It returns rendered HTML (escaped by its own template), or "" to show
+    nothing; it checks its own permissions. Sections appear after the GDPR
+    block, in hook order. newsletters shows the subscriptions and their proof there.
+    """
+    from django.utils.safestring import mark_safe
+    from wagtail import hooks
+
+    return [mark_safe(html) for hook in hooks.get_hooks(CONTACT_SECTIONS_HOOK) if (html := hook(request, contact))]
 
 
 class ContactEraseView(generic.DeleteView):

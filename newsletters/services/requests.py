@@ -1,0 +1,44 @@
+"""What the public views take from a request: the client's address, the proof facts, a clean address."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from email_validator import EmailNotValidError, validate_email
+
+from newsletters.services.proof import RequestFacts
+
+EMAIL_MAX_LENGTH = 254
+
+
+def client_address(request) -> str:
+    """REMOTE_ADDR, or X-Forwarded-For's first entry behind a proxy that sets it (OUTREACH_TRUST_X_FORWARDED_FOR,
+    the same switch outreach's tracking reads)."""
+    if getattr(settings, "OUTREACH_TRUST_X_FORWARDED_FOR", False):
+        first = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        if first:
+            return first
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def request_facts(request, *, form_url: str = "") -> RequestFacts:
+    return RequestFacts(ip_address=client_address(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                        form_url=form_url or request.META.get("HTTP_REFERER", ""))
+
+
+def email_clean(raw: str) -> str:
+    """The address as stored (lower case), or a ValidationError that does not repeat the input."""
+    text = (raw or "").strip()
+    if not text or len(text) > EMAIL_MAX_LENGTH:
+        raise ValidationError(_("Enter a valid e-mail address."), code="invalid")
+    try:
+        return validate_email(text, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationError(_("Enter a valid e-mail address."), code="invalid") from exc
+
+
+def name_clean(raw: str) -> str:
+    """A name is plain text: markup characters and control characters are refused, not silently dropped."""
+    text = " ".join((raw or "").split())
+    if any(character in "<>{}" for character in text) or any(ord(c) < 32 for c in text):
+        raise ValidationError(_("A name cannot contain <, >, { or }."), code="invalid")
+    return text[:120]

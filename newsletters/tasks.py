@@ -1,0 +1,52 @@
+"""Celery tasks of the newsletters app: each takes ids, calls one service, and is safe to run twice."""
+
+from celery import shared_task
+
+from outreach.mailable import TransientDeliveryError
+
+_MAIL_TASK = {"bind": True, "acks_late": True, "max_retries": 5, "retry_backoff": 30,
+              "autoretry_for": (TransientDeliveryError,)}
+
+
+@shared_task(bind=True, acks_late=True)
+def subscription_request_task(self, payload: dict) -> int | None:
+    """A sign-up as plain data (no row exists before it runs; see newsletters.services.signup)."""
+    from newsletters.services.signup import subscription_request_from_payload
+
+    subscription = subscription_request_from_payload(payload=payload)
+    return subscription.pk if subscription else None
+
+
+@shared_task(**_MAIL_TASK)
+def subscription_signup_mail_task(self, subscription_id: int, event_id: int) -> str:
+    from newsletters.services.signup import subscription_signup_mail_send
+
+    return subscription_signup_mail_send(subscription_id=subscription_id, event_id=event_id)
+
+
+@shared_task(**_MAIL_TASK)
+def subscription_welcome_mail_task(self, subscription_id: int, event_id: int) -> bool:
+    from newsletters.services.signup import subscription_welcome_mail_send
+
+    return subscription_welcome_mail_send(subscription_id=subscription_id, event_id=event_id)
+
+
+@shared_task(**_MAIL_TASK)
+def subscription_address_mail_task(self, subscription_id: int, event_id: int) -> bool:
+    from newsletters.services.preferences import subscription_address_mail_send
+
+    return subscription_address_mail_send(subscription_id=subscription_id, event_id=event_id)
+
+
+@shared_task(**_MAIL_TASK)
+def subscription_export_mail_task(self, subscription_id: int) -> bool:
+    from newsletters.services.preferences import subscription_export_send
+
+    return subscription_export_send(subscription_id=subscription_id)
+
+
+@shared_task
+def subscriptions_purge_unconfirmed_task() -> dict:
+    from newsletters.services.signup import subscriptions_purge_unconfirmed
+
+    return subscriptions_purge_unconfirmed()

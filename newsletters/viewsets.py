@@ -1,0 +1,217 @@
+"""Newsletters in the admin (German first): newsletters, subscriptions with their proof, consent texts.
+
+Only users holding the newsletters model permissions get in (the press office,
+see services/roles.py). Subscriptions and their proof are read-only here: they
+change only through the subscriber's own actions, so the log stays evidence.
+"""
+
+import json
+
+from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_filters import ChoiceFilter, ModelChoiceFilter
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from django.views.generic import View
+
+from newsletters.models import ConsentText, Newsletter, Subscription
+from newsletters.services.consent import consent_text_create
+from newsletters.services.preferences import subscription_proof
+
+
+class NewsletterPermissionPolicy(ModelPermissionPolicy):
+    def __init__(self, model, *, denied_actions=()):
+        super().__init__(model)
+        self.denied_actions = tuple(denied_actions)
+
+    def user_has_permission(self, user, action):
+        return action not in self.denied_actions and super().user_has_permission(user, action)
+
+
+class NewsletterForm(WagtailAdminModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages it is sent in"), widget=forms.CheckboxSelectMultiple,
+        choices=[("de", _("German")), ("en", _("English"))],
+        help_text=_("Subscribers whose language is not ticked get German, or the only language ticked."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("topics", "regions"):
+            if name in self.fields:
+                self.fields[name].widget = forms.CheckboxSelectMultiple(choices=self.fields[name].choices)
+
+    def clean_languages(self):
+        chosen = self.cleaned_data["languages"]
+        return [code for code in ("de", "en") if code in chosen]
+
+
+NEWSLETTER_PANELS = [
+    MultiFieldPanel([
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("name_de"), FieldPanel("name_en")]),
+        FieldRowPanel([FieldPanel("description_de"), FieldPanel("description_en")]),
+        FieldRowPanel([FieldPanel("frequency_de"), FieldPanel("frequency_en")]),
+        FieldPanel("is_public"),
+    ], heading=_("Newsletter")),
+    MultiFieldPanel([FieldPanel("languages"), FieldPanel("sender")], heading=_("Sending")),
+    MultiFieldPanel([FieldPanel("topics"), FieldPanel("regions")], heading=_("What subscribers may pick")),
+    MultiFieldPanel([
+        FieldRowPanel([FieldPanel("confirmation_text_de"), FieldPanel("confirmation_text_en")]),
+        FieldRowPanel([FieldPanel("welcome_subject_de"), FieldPanel("welcome_subject_en")]),
+        FieldRowPanel([FieldPanel("welcome_text_de"), FieldPanel("welcome_text_en")]),
+    ], heading=_("Confirmation and welcome mail")),
+]
+
+
+class NewsletterViewSet(ModelViewSet):
+    model = Newsletter
+    icon = "mail"
+    menu_label = _("Newsletters")
+    add_to_admin_menu = False
+    edit_handler = ObjectList(NEWSLETTER_PANELS, base_form_class=NewsletterForm)
+    list_display = [
+        Column("name_de", label=_("Name")), "slug",
+        Column("is_public", label=_("Public"), accessor=lambda n: _("yes") if n.is_public else _("no")),
+        Column("subscribers", label=_("Confirmed subscribers"),
+               accessor=lambda n: n.subscriptions.filter(state=Subscription.State.CONFIRMED).count()),
+    ]
+    search_fields = ["name_de", "name_en", "slug"]
+    ordering = ["name_de"]
+
+    @cached_property
+    def permission_policy(self):
+        # A newsletter with subscriptions is PROTECTed in the database; deleting is not offered at all.
+        return NewsletterPermissionPolicy(Newsletter, denied_actions=("delete",))
+
+
+class SubscriptionFilterSet(WagtailFilterSet):
+    newsletter = ModelChoiceFilter(label=_("Newsletter"), queryset=Newsletter.objects.all())
+    state = ChoiceFilter(label=_("State"), choices=Subscription.State.choices)
+
+    class Meta:
+        model = Subscription
+        fields = ["newsletter", "state"]
+
+
+class SubscriptionInspectView(generic.InspectView):
+    template_name = "newsletters/admin/subscription_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        from newsletters.wagtail_hooks import subscription_viewset
+
+        return super().get_context_data(
+            subscription=self.object, events=self.object.events.select_related("actor"),
+            proof_url=subscription_viewset.get_proof_url(self.object), **kwargs)
+
+
+class SubscriptionProofView(PermissionCheckedMixin, View):
+    """The proof of one subscription as a JSON file, for a data-protection officer or a court."""
+
+    permission_required = "view"
+
+    def get(self, request, pk):
+        subscription = get_object_or_404(Subscription.objects.select_related("newsletter"), pk=pk)
+        content = json.dumps(subscription_proof(subscription=subscription), cls=DjangoJSONEncoder,
+                             ensure_ascii=False, indent=2)
+        response = HttpResponse(content, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="consent-proof-{subscription.pk}.json"'
+        return response
+
+
+class SubscriptionViewSet(ModelViewSet):
+    model = Subscription
+    icon = "list-ul"
+    menu_label = _("Subscriptions")
+    add_to_admin_menu = False
+    form_fields = ["language"]
+    inspect_view_enabled = True
+    inspect_view_class = SubscriptionInspectView
+    list_display = [
+        Column("email", label=_("Address"), accessor="email"),
+        Column("newsletter", label=_("Newsletter")),
+        Column("state", label=_("State"), accessor="get_state_display"),
+        Column("language", label=_("Language")),
+        DateColumn("signed_up_at", label=_("Signed up")),
+        DateColumn("confirmed_at", label=_("Confirmed")),
+    ]
+    filterset_class = SubscriptionFilterSet
+    search_fields = ["email"]
+    ordering = ["-signed_up_at"]
+
+    @cached_property
+    def permission_policy(self):
+        return NewsletterPermissionPolicy(Subscription, denied_actions=("add", "change", "delete"))
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(**kwargs)
+
+    def get_proof_url(self, subscription) -> str:
+        from django.urls import reverse
+
+        return reverse(self.get_url_name("proof"), args=[subscription.pk])
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("proof/<int:pk>/", SubscriptionProofView.as_view(permission_policy=self.permission_policy),
+                 name="proof"),
+        ]
+
+
+class ConsentTextForm(WagtailAdminModelForm):
+    class Meta:
+        model = ConsentText
+        fields = ["kind", "language", "text", "url"]
+
+
+class ConsentTextCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return consent_text_create(kind=data["kind"], language=data["language"], text=data["text"],
+                                   url=data.get("url", ""), actor=self.request.user)
+
+
+class ConsentTextViewSet(ModelViewSet):
+    """Versions are never edited: a new text is added as the next version, the old one stays readable."""
+
+    model = ConsentText
+    icon = "doc-full"
+    menu_label = _("Consent texts")
+    add_to_admin_menu = False
+    form_fields = ["kind", "language", "text", "url"]
+    add_view_class = ConsentTextCreateView
+    inspect_view_enabled = True
+    inspect_view_fields = ["kind", "language", "version", "text", "url", "created_at", "created_by"]
+    list_display = [
+        Column("kind", label=_("Kind"), accessor="get_kind_display"),
+        Column("language", label=_("Language")),
+        Column("version", label=_("Version")),
+        DateColumn("created_at", label=_("Created")),
+    ]
+    list_filter = ["kind", "language"]
+    ordering = ["kind", "language", "-version"]
+
+    @cached_property
+    def permission_policy(self):
+        return NewsletterPermissionPolicy(ConsentText, denied_actions=("change", "delete"))
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(**kwargs)
+
+
+class NewslettersViewSetGroup(ViewSetGroup):
+    menu_label = _("Newsletters")
+    menu_icon = "mail"
+    menu_order = 260

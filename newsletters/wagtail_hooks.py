@@ -1,0 +1,38 @@
+from django.template.loader import render_to_string
+from wagtail import hooks
+
+from newsletters.viewsets import (
+    ConsentTextViewSet,
+    NewsletterViewSet,
+    NewslettersViewSetGroup,
+    SubscriptionViewSet,
+)
+
+newsletter_viewset = NewsletterViewSet("newsletters_newsletters", url_prefix="newsletters/newsletters")
+subscription_viewset = SubscriptionViewSet("newsletters_subscriptions", url_prefix="newsletters/subscriptions")
+consent_text_viewset = ConsentTextViewSet("newsletters_consent_texts", url_prefix="newsletters/consent-texts")
+
+
+class _Group(NewslettersViewSetGroup):
+    items = (newsletter_viewset, subscription_viewset, consent_text_viewset)
+
+
+@hooks.register("register_admin_viewset")
+def register_newsletter_viewsets():
+    return _Group()
+
+
+@hooks.register("outreach_contact_sections")
+def contact_newsletter_section(request, contact):
+    """The contact's subscriptions with their proof, on the contact's page (outreach's documented hook)."""
+    from newsletters.models import Subscription
+    from newsletters.selectors import contact_subscriptions
+
+    if not subscription_viewset.permission_policy.user_has_permission(request.user, "view"):
+        return ""
+    return render_to_string("newsletters/admin/contact_section.html", {
+        "subscriptions": contact_subscriptions(contact_id=contact.pk),
+        "inspect_url_name": subscription_viewset.get_url_name("inspect"),
+        "proof_url_name": subscription_viewset.get_url_name("proof"),
+        "states": Subscription.State,
+    }, request=request)
