@@ -16,6 +16,14 @@ class NewslettersConfig(AppConfig):
         register_unsubscribe_scope("newsletters.newsletter", describe=_newsletter_describe,
                                    unsubscribe=newsletter_scope_unsubscribe, members=_newsletter_members)
 
+        from django.db.models.signals import post_migrate
+
+        from newsletters.services.roles import newsletter_roles_ensure
+        from outreach.services.roles import rights_after_migrate
+
+        post_migrate.connect(rights_after_migrate(newsletter_roles_ensure), sender=self, weak=False,
+                             dispatch_uid="newsletters_press_office_rights")
+
 
 def _newsletter_describe(pk: int, language: str) -> str:
     from django.utils import translation

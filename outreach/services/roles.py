@@ -1,7 +1,9 @@
 """The press office: the only group that sees the press contact database."""
 
+from typing import Callable
+
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 PRESS_OFFICE_GROUP = "Press office"
 
@@ -19,3 +21,20 @@ def press_office_group_ensure() -> Group:
         *Permission.objects.filter(content_type__app_label="outreach"),
     )
     return group
+
+
+def rights_after_migrate(ensure: Callable[[], Group]) -> Callable:
+    """A post_migrate receiver that runs `ensure` once the app's permissions exist.
+
+    A fresh production install gets its roles from `migrate`, not from the demo loaders. The app's
+    permissions are made by django.contrib.auth's own post_migrate receiver, which may run after
+    this one (our apps come first in INSTALLED_APPS), so they are made here first; both are idempotent.
+    """
+
+    def receiver(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+        from django.contrib.auth.management import create_permissions
+
+        create_permissions(sender, verbosity=0, using=using)
+        ensure()
+
+    return receiver
