@@ -1,4 +1,5 @@
-"""Signal handlers: keep the contacts' segment facets (a search index) in step. Nothing more."""
+"""Signal handlers: keep the contacts' segment facets (a search index) in step, and remember the
+previous visit for the dashboard. Nothing more."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -33,8 +34,21 @@ def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
         contact_facets_refresh(contact_ids=pk_set)
 
 
+def _remember_previous_visit(sender, request, user, **kwargs):
+    # Connected before django.contrib.auth's update_last_login (outreach comes first in
+    # INSTALLED_APPS), so last_login is still the previous visit here.
+    from outreach.viewsets.dashboard import PREVIOUS_VISIT_SESSION_KEY
+
+    if request is not None and hasattr(request, "session") and user.last_login:
+        request.session[PREVIOUS_VISIT_SESSION_KEY] = user.last_login.isoformat()
+
+
 def register_signal_handlers():
+    from django.contrib.auth.signals import user_logged_in
+
     from outreach.models import JournalistProfile, ProtagonistProfile
+
+    user_logged_in.connect(_remember_previous_visit, dispatch_uid="outreach_previous_visit")
 
     for model in (JournalistProfile, ProtagonistProfile):
         post_save.connect(_profile_saved, sender=model, dispatch_uid=f"outreach_facets_saved_{model.__name__}")

@@ -5,6 +5,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from outreach.viewsets.audiences import ContactListViewSet, SegmentViewSet
 from outreach.viewsets.bulk_actions import CONTACT_BULK_ACTIONS
 from outreach.viewsets.contacts import ContactViewSet, OrganisationViewSet
+from outreach.viewsets.dashboard import press_office_panel_add
 from outreach.viewsets.imports import ContactImportViewSet
 from outreach.viewsets.mailings import MailingViewSet, SenderIdentityViewSet
 from outreach.viewsets.outbox import OutboxViewSet
@@ -49,3 +50,6 @@ def register_outreach_viewsets():
 
 for bulk_action_class in CONTACT_BULK_ACTIONS:
     hooks.register("register_bulk_action", bulk_action_class)
+
+
+hooks.register("construct_homepage_panels", press_office_panel_add)
