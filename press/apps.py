@@ -11,9 +11,11 @@ class PressConfig(AppConfig):
         from media.services import register_media_hold
         from outreach.mailable import register_mailable_source
         from press.services.embargo import media_held_by_embargo
+        from press.signal_handlers import register_signal_handlers
 
         register_mailable_source("press.pressreleasepage", _release_for_mailing)
         register_media_hold(media_held_by_embargo)
+        register_signal_handlers()
 
 
 def _release_for_mailing(pk: int):
