@@ -15,8 +15,14 @@ def _after_last_migration(sender, using="default", **kwargs):
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if not with_models or sender is not with_models[-1]:
         return
+    from wagtail.models import Collection
+
     from press.services.roles import press_office_newsroom_grant
 
+    # A flushed database (`flush`, transactional tests) is sent post_migrate as well, but holds nothing
+    # Wagtail's migrations made, not even the root collection: there is no site to grant rights on.
+    if Collection.get_first_root_node() is None:
+        return
     press_office_newsroom_grant()
 
 

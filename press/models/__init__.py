@@ -3,6 +3,7 @@
 Public names are re-exported here; releases depends on snippets, not the other way round.
 """
 
+from press.models.distributions import Distribution, PitchNote
 from press.models.releases import (
     NewsroomPage,
     PressReleaseContact,
@@ -13,6 +14,6 @@ from press.models.releases import (
 from press.models.snippets import Boilerplate, PressContact
 
 __all__ = [
-    "Boilerplate", "NewsroomPage", "PressContact", "PressReleaseContact", "PressReleaseDocument",
+    "Boilerplate", "Distribution", "NewsroomPage", "PitchNote", "PressContact", "PressReleaseContact", "PressReleaseDocument",
     "PressReleaseImage", "PressReleasePage",
 ]
