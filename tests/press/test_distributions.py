@@ -73,6 +73,10 @@ def test_the_officer_creates_a_distribution_from_the_release(client, officer, se
     assert not mailing.track_replies  # Reply-To is the officer, not the reply-tracking address
     assert mailing.audience_providers == [f"press.distribution:{distribution.pk}"]
     assert "wirtschaft@zeitung.example" in client.get(detail_url(distribution)).content.decode()
+    from outreach.viewsets.mailings import overview_url
+
+    overview = client.get(overview_url(mailing))  # outreach's own screens handle the distribution's mailing
+    assert overview.status_code == 200
 
 
 def test_without_an_audience_nothing_is_created(client, officer, seed_release):
