@@ -55,7 +55,7 @@ class ClippingIndexView(generic.IndexView):
     @cached_property
     def header_buttons(self):
         return super().header_buttons + [
-            HeaderButton(_("Overview"), url=reverse("clipping:overview"), icon_name="table")]
+            HeaderButton(_("Overview"), url=reverse("press_clippings:overview"), icon_name="table")]
 
 
 class ClippingCreateView(_Saving, generic.CreateView):
@@ -82,6 +82,7 @@ class CoverageOverviewView(generic.IndexView):
 
 class ClippingViewSet(ModelViewSet):
     model = Clipping
+    name = "press_clippings"
     icon = "clipboard-list"
     menu_label = _("Coverage")
     add_to_admin_menu = False

@@ -8,6 +8,7 @@ who may create mailings (the press office) and may edit the release get in.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -18,6 +19,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from outreach.models import ContactList, Mailing, Segment
 from press.models import Distribution, PressReleasePage
+from press.selectors import clippings_of_release
 from press.services.distributions import (
     distribution_audience,
     distribution_create,
@@ -74,8 +76,10 @@ class DistributionCreateView(_PressView):
         return self.release.title
 
     def _render(self, form):
+        coverage = clippings_of_release(release=self.release).aggregate(clippings=Count("id"), reach=Sum("reach"))
         return self.render_to_response(self.get_context_data(
-            form=form, release=self.release,
+            form=form, release=self.release, coverage=coverage,
+            coverage_url=f"{reverse('press_clippings:index')}?release={self.release.pk}",
             distributions=Distribution.objects.filter(release=self.release).select_related("mailing")))
 
     def get(self, request, release_id):

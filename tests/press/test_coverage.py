@@ -32,7 +32,7 @@ def local_allowed(settings):
 
 
 def add_url() -> str:
-    return reverse("clipping:add")
+    return reverse("press_clippings:add")
 
 
 def test_the_page_s_title_date_and_outlet_are_read(pages, local_allowed, seed_release):
@@ -108,9 +108,11 @@ def test_recording_in_the_admin_works_offline_and_goes_on_the_timeline(client, o
     event = ActivityEvent.objects.get(contact=reporter, subject=f"press.clipping:{clipping.pk}")
     assert event.summary == "Berichterstattung: Westdeutsche Zeitung – Dialog in Krefeld"
     assert event.data["tone"] == "positive"
+    timeline = client.get(reverse("outreach_contacts:inspect", args=[reporter.pk])).content.decode()
+    assert "Berichterstattung: Westdeutsche Zeitung – Dialog in Krefeld" in timeline
 
     other = journalist("andere@zeitung.example")
-    client.post(reverse("clipping:edit", args=[clipping.pk]), {
+    client.post(reverse("press_clippings:edit", args=[clipping.pk]), {
         "release": seed_release.pk, "url": clipping.url, "headline": "Dialog in Krefeld",
         "outlet": "Westdeutsche Zeitung", "published_on": "2017-01-17", "reach": "120000", "tone": "positive",
         "journalist": other.pk,
@@ -142,10 +144,10 @@ def test_the_overview_sums_per_release_outlet_and_region(client, officer, seed_r
                                 tone="positive")
     client.force_login(officer)
 
-    listing = client.get(reverse("clipping:index"), {"release": seed_release.pk})
-    assert listing.status_code == 200 and reverse("clipping:overview") in listing.content.decode()
+    listing = client.get(reverse("press_clippings:index"), {"release": seed_release.pk})
+    assert listing.status_code == 200 and reverse("press_clippings:overview") in listing.content.decode()
     assert listing.content.decode().count("Rheinische Post") >= 2
-    page = client.get(reverse("clipping:overview")).content.decode()
+    page = client.get(reverse("press_clippings:overview")).content.decode()
 
     release_table = page.split("data-by-release")[1].split("</table>")[0]
     assert "N3tzwerk unterstützt Industriedialog in Regionen" in release_table and "450000" in release_table
@@ -162,5 +164,5 @@ def test_people_outside_the_press_office_do_not_see_clippings(client, django_use
     editor.groups.add(editors_group_ensure())
     client.force_login(editor)
 
-    assert client.get(reverse("clipping:index")).status_code == 302
-    assert client.get(reverse("clipping:overview")).status_code == 302
+    assert client.get(reverse("press_clippings:index")).status_code == 302
+    assert client.get(reverse("press_clippings:overview")).status_code == 302

@@ -18,7 +18,7 @@ def test_the_worker_reads_the_page_after_the_clipping_is_saved(celery_worker_thr
     pages = PageServer().start()
     try:
         client.force_login(officer)
-        response = client.post(reverse("clipping:add"), {"release": seed_release.pk, "url": pages.page("/artikel"),
+        response = client.post(reverse("press_clippings:add"), {"release": seed_release.pk, "url": pages.page("/artikel"),
                                                          "tone": "neutral"})
         assert response.status_code == 302
 

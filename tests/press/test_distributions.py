@@ -58,6 +58,7 @@ def test_the_officer_creates_a_distribution_from_the_release(client, officer, se
     segment = release_segment_ensure(release=seed_release)
     assert f'value="{segment.pk}"' in form.content.decode()
     assert "checked" in form.content.decode().split(f'value="{segment.pk}"')[1][:40]  # ticked already
+    assert "0 Clippings" in form.content.decode().split("data-coverage")[1][:300]
     reporters = contact_list("Wirtschaftsredaktionen", [journalist("wirtschaft@zeitung.example")])
 
     response = client.post(create_url(seed_release), {"title": "Pitch Regionen", "lists": [reporters.pk],
