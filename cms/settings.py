@@ -181,6 +181,14 @@ WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 # private addresses and plain http too, for tests and receivers on an intranet.
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 
+# --- Press (press app) -------------------------------------------------------------
+# Before a distribution is sent, journalists who got another release within this many days are listed.
+PRESS_REPITCH_DAYS = env.int("PRESS_REPITCH_DAYS", default=14)
+# Fetching a clipping's title, date and outlet (press.services.coverage); public http(s) targets only,
+# unless WEBHOOK_ALLOW_PRIVATE_TARGETS is on (tests).
+PRESS_CLIPPING_FETCH_TIMEOUT = env.float("PRESS_CLIPPING_FETCH_TIMEOUT", default=10.0)
+PRESS_CLIPPING_MAX_BYTES = env.int("PRESS_CLIPPING_MAX_BYTES", default=5_000_000)
+
 # --- Outgoing mail (outreach delivery engine) ---------------------------------------
 MAIL_BACKEND = env.str("MAIL_BACKEND", default="outbox")  # outbox | smtp | ses
 MAIL_DOMAIN = env.str("MAIL_DOMAIN", default="localhost")  # Message-ID, bounces+/reply+/unsubscribe+ addresses

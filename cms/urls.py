@@ -11,6 +11,7 @@ from cms.api.router import api_router
 from cms.api.views import api_not_found
 from cms.feeds import upcoming_events_ical
 from media.views import rendition_serve
+from press.feeds import press_releases_atom, press_releases_rss
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -21,6 +22,8 @@ urlpatterns = [
     # Only paths ending in a slash: without one, APPEND_SLASH still redirects /api/v2/pages to /api/v2/pages/.
     re_path(r"^api/(?:.*/)?$", api_not_found),
     path("feeds/events.ics", upcoming_events_ical, name="events-ical"),
+    path("feeds/press.rss", press_releases_rss, name="press-rss"),
+    path("feeds/press.atom", press_releases_atom, name="press-atom"),
     path("o/", include("outreach.urls")),
     path("newsletter/", include("newsletters.urls")),
 ]

@@ -17,6 +17,15 @@ delivery backend), and the contact doors (address_may_be_mailed,
 contact_for_address, contact_timeline_record, contact_unsubscribe_everywhere,
 contact_personal_data). Admin pages are extended by the Wagtail hook
 "outreach_contact_sections" (outreach.viewsets.contacts), not from here.
+
+A source may also give per-recipient merge fields (RECIPIENT_FIELDS, e.g. a
+press officer's personal note above a release):
+
+    register_recipient_fields("press.pressreleasepage", notes_for_mailing)
+
+The engine asks once per batch, for the batch's contacts, and fills the
+field into the HTML as given (the provider sanitises it when it is written)
+and into the text part and subject as the plain text given with it.
 """
 
 from dataclasses import dataclass, field
@@ -43,6 +52,18 @@ class MailContent:
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
 
 
+# Merge fields that only a registered provider fills; empty for everyone else (see outreach.rendering).
+RECIPIENT_FIELDS = ("personal_note",)
+
+
+@dataclass(frozen=True)
+class RecipientField:
+    """One per-recipient value: html is inserted as it is (sanitised by its provider), text goes to the text part."""
+
+    html: str
+    text: str
+
+
 @runtime_checkable
 class Mailable(Protocol):
     def mailable_locales(self) -> list[str]:
@@ -54,6 +75,7 @@ class Mailable(Protocol):
 
 _mailable_sources: dict[str, Callable[[int], Mailable]] = {}
 _audience_providers: dict[str, Callable[[int], QuerySet]] = {}
+_recipient_field_providers: dict[str, Callable[[int, list[int]], dict[int, dict[str, RecipientField]]]] = {}
 
 
 def _label(label: str) -> str:
@@ -72,6 +94,30 @@ def register_mailable_source(label: str, resolver: Callable[[int], Mailable]) ->
 def register_audience_provider(label: str, resolver: Callable[[int], QuerySet]) -> None:
     """resolver(pk) returns a queryset of Contact ids (values_list("id") or values("id"))."""
     _audience_providers[_label(label)] = resolver
+
+
+def register_recipient_fields(
+    label: str, provider: Callable[[int, list[int]], dict[int, dict[str, RecipientField]]]
+) -> None:
+    """provider(mailing_id, contact_ids) returns {contact_id: {field: RecipientField}} for mailings whose source
+    has this label; fields must be among RECIPIENT_FIELDS. Called once per batch, so one query, not one per contact."""
+    _recipient_field_providers[_label(label)] = provider
+
+
+def recipient_fields_for(*, source: str, mailing_id: int, contact_ids: list[int]) -> dict[int, dict[str, RecipientField]]:
+    """The per-recipient fields of a batch, {} when the source gives none."""
+    if not source or not contact_ids:
+        return {}
+    try:
+        label, _pk = reference_parse(source)
+    except ValidationError:
+        return {}
+    provider = _recipient_field_providers.get(label)
+    if provider is None:
+        return {}
+    fields = provider(mailing_id, contact_ids)
+    return {contact_id: {name: value for name, value in values.items() if name in RECIPIENT_FIELDS}
+            for contact_id, values in fields.items()}
 
 
 def mailable_source_labels() -> list[str]:

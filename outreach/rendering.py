@@ -22,7 +22,8 @@ from mjml import mjml2html
 
 from outreach.rendering_text import html_to_text
 
-MERGE_FIELDS = ("salutation", "first_name", "last_name", "full_name", "email", "unsubscribe_url")
+# personal_note is filled only where the mailing's source provides it (outreach.mailable.RECIPIENT_FIELDS).
+MERGE_FIELDS = ("salutation", "first_name", "last_name", "full_name", "email", "unsubscribe_url", "personal_note")
 _MERGE_FIELD = re.compile(r"\{\{\s*(" + "|".join(MERGE_FIELDS) + r")\s*\}\}")
 
 # How often each expensive step ran in this process. Tests read it to prove that

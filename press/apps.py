@@ -9,11 +9,17 @@ class PressConfig(AppConfig):
 
     def ready(self):
         from media.services import register_media_hold
-        from outreach.mailable import register_mailable_source
+        from outreach.mailable import register_audience_provider, register_mailable_source, register_recipient_fields
+        from press.services.distributions import distribution_audience_ids, pitch_notes_for_mailing
         from press.services.embargo import media_held_by_embargo
+        from press.signal_handlers import register_signal_handlers
 
         register_mailable_source("press.pressreleasepage", _release_for_mailing)
         register_media_hold(media_held_by_embargo)
+        # A distribution is the audience of its mailing; its personal notes are per-recipient merge fields.
+        register_audience_provider("press.distribution", distribution_audience_ids)
+        register_recipient_fields("press.pressreleasepage", pitch_notes_for_mailing)
+        register_signal_handlers()
 
 
 def _release_for_mailing(pk: int):

@@ -143,6 +143,8 @@ def release_mailable_content(*, release, locale: str) -> MailContent:
     if page.subtitle:
         rows.append(_text(html.escape(page.subtitle), font_size="17px", line_height="1.4"))
     rows.append(_text("{{ salutation }}", font_size="16px"))
+    # The press officer's personal note to this recipient (a distribution's), empty for everyone else.
+    rows.append(_text("{{ personal_note }}", font_size="16px", line_height="1.5"))
     if page.dateline:
         rows.append(_text(f"<strong>{html.escape(page.dateline)}, {html.escape(date)}.</strong>", font_size="16px"))
     if page.summary:

@@ -1,9 +1,10 @@
-"""Admin screens of press: the press contacts and boilerplates a release is assembled from."""
+"""Admin screens of press: the press contacts and boilerplates a release is assembled from, and coverage."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from press.models import Boilerplate, PressContact
+from press.viewsets_coverage import ClippingViewSet
 
 
 class PressContactViewSet(SnippetViewSet):
@@ -28,4 +29,4 @@ class PressViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Press releases")
     menu_icon = "doc-full-inverse"
     menu_order = 250
-    items = (PressContactViewSet, BoilerplateViewSet)
+    items = (PressContactViewSet, BoilerplateViewSet, ClippingViewSet)

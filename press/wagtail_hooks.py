@@ -23,3 +23,29 @@ def log_embargo_break(request, page):
         from press.services.embargo import embargo_break_log
 
         embargo_break_log(release=page, user=request.user, previous=previous, new=page.embargo_until)
+
+
+@hooks.register("register_admin_urls")
+def register_press_urls():
+    from django.urls import path
+
+    from press.views.distributions import DistributionCreateView, DistributionView
+
+    return [
+        path("press/releases/<int:release_id>/distribute/", DistributionCreateView.as_view(),
+             name="press_distribution_create"),
+        path("press/distributions/<int:pk>/", DistributionView.as_view(), name="press_distribution"),
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def distribute_button(page, user, view_name=None, next_url=None):
+    from press.models import PressReleasePage
+    from press.views.distributions import may_distribute
+
+    if isinstance(page.specific_deferred, PressReleasePage) and may_distribute(user, page):
+        from django.urls import reverse
+        from wagtail.admin.widgets import Button
+
+        yield Button(_("Distribute to journalists"), reverse("press_distribution_create", args=[page.pk]),
+                     icon_name="mail", priority=15)

@@ -41,6 +41,7 @@ from outreach.models import (
     SuppressionEntry,
     email_hash,
 )
+from outreach.mailable import recipient_fields_for
 from outreach.rendering import salutation
 from outreach.services.activity import activity_record_many
 
@@ -145,16 +146,21 @@ def recipient_values(*, contact: Contact | None, email: str, locale: str, token:
         "full_name": contact.full_name if contact else "",
         "email": email,
         "unsubscribe_url": headers.unsubscribe_url(token),
+        "personal_note": "",
     }
 
 
 def personalise(*, parts: LocaleParts, mailing: Mailing, contact: Contact | None, email: str, locale: str, token: str,
-                subject_prefix: str = "", message_pk: int | None = None):
+                subject_prefix: str = "", message_pk: int | None = None, extra: dict | None = None):
+    """extra: the recipient's fields from the source (outreach.mailable.RecipientField), HTML already sanitised."""
     values = recipient_values(contact=contact, email=email, locale=locale, token=token)
+    html_values = {name: html.escape(value) for name, value in values.items()}
+    for name, field in (extra or {}).items():
+        values[name], html_values[name] = field.text, field.html
     sender = mailing.sender
     return compose(
         parts=parts, token=token, values=values,
-        html_values={name: html.escape(value) for name, value in values.items()},
+        html_values=html_values,
         to_name=" ".join(p for p in (values["first_name"], values["last_name"]) if p), to_email=email,
         from_name=sender.from_name, from_email=sender.from_email,
         reply_to=headers.reply_address(token) if mailing.track_replies else sender.reply_to_email,
@@ -345,6 +351,8 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
         mailing_finish_if_done(mailing_id=mailing_id)
         return result
     parts = locale_parts_for(mailing=mailing, locales={m.locale for m in messages})
+    extras = recipient_fields_for(source=mailing.source, mailing_id=mailing_id,
+                                  contact_ids=[m.contact_id for m in messages if m.contact_id])
     backend = delivery_backend(folder=str(mailing_id))
     limiter = rate_limiter()
     connection_error = None
@@ -367,7 +375,7 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
                                        claimed_by=worker_task_id).update(claimed_at=timezone.now())
             envelope = personalise(parts=parts[message.locale], mailing=mailing, contact=message.contact,
                                    email=message.email, locale=message.locale, token=message.token,
-                                   message_pk=message.pk)
+                                   message_pk=message.pk, extra=extras.get(message.contact_id))
             limiter.acquire()
             try:
                 provider_id = backend.send(envelope.envelope_from, envelope.recipient, envelope.message_bytes)

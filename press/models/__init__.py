@@ -3,6 +3,8 @@
 Public names are re-exported here; releases depends on snippets, not the other way round.
 """
 
+from press.models.coverage import Clipping
+from press.models.distributions import Distribution, PitchNote
 from press.models.releases import (
     NewsroomPage,
     PressReleaseContact,
@@ -13,6 +15,6 @@ from press.models.releases import (
 from press.models.snippets import Boilerplate, PressContact
 
 __all__ = [
-    "Boilerplate", "NewsroomPage", "PressContact", "PressReleaseContact", "PressReleaseDocument",
+    "Boilerplate", "Clipping", "Distribution", "NewsroomPage", "PitchNote", "PressContact", "PressReleaseContact", "PressReleaseDocument",
     "PressReleaseImage", "PressReleasePage",
 ]

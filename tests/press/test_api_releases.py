@@ -28,3 +28,25 @@ def test_releases_are_listed_by_type_language_and_region(client, german):
                                            "fields": "release_date,dateline"}).json()["items"]
 
     assert [item["title"] for item in listed] == ["N3tzwerk supports the industry dialogue in the regions"]
+
+
+def test_releases_are_filtered_by_initiative_and_topic(client, german, newsroom):
+    from cms.models import InitiativePage, Topic
+    from tests.press.factories import release_create
+
+    initiative = InitiativePage.objects.filter(locale=german).live().first()
+    other = release_create(newsroom=newsroom, slug="mit-initiative")
+    other.initiatives.set([initiative])
+    other.save_revision().publish()
+
+    def titles(**params):
+        response = client.get("/api/v2/pages/", {"type": "press.PressReleasePage", "locale": "de", **params})
+        assert response.status_code == 200, response.content
+        return [item["title"] for item in response.json()["items"]]
+
+    assert titles(initiative=initiative.slug) == [other.title]
+    assert titles(topic="akzeptanz") == ["N3tzwerk unterstützt Industriedialog in Regionen"]
+    english_topic = Topic.objects.get(slug="akzeptanz", locale=german).get_translation(
+        german.__class__.objects.get(language_code="en"))
+    assert titles(topic=str(english_topic.pk)) == ["N3tzwerk unterstützt Industriedialog in Regionen"]
+    assert client.get("/api/v2/pages/", {"type": "press.PressReleasePage", "topic": "gibt-es-nicht"}).status_code == 400

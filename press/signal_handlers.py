@@ -1,0 +1,41 @@
+"""Signal handlers: the press office's rights exist without the demo loader.
+
+After every migrate (a fresh database included) the group gets its rights on
+press snippets, media and every newsroom; a newsroom created later (a new
+site, a new language) gets the page rights as it is created.
+"""
+
+from django.apps import apps
+from django.db.models.signals import post_migrate, post_save
+
+
+def _after_last_migration(sender, using="default", **kwargs):
+    # post_migrate is sent once per app with models; only after the last one do
+    # the permissions of every app the grant names (outreach, media, wagtail) exist.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if not with_models or sender is not with_models[-1]:
+        return
+    from wagtail.models import Collection
+
+    from press.services.roles import press_office_newsroom_grant
+
+    # A flushed database (`flush`, transactional tests) is sent post_migrate as well, but holds nothing
+    # Wagtail's migrations made, not even the root collection: there is no site to grant rights on.
+    if Collection.get_first_root_node() is None:
+        return
+    press_office_newsroom_grant()
+
+
+def _newsroom_saved(sender, instance, created, raw=False, **kwargs):
+    if raw or not created:
+        return
+    from press.services.roles import press_office_newsroom_page_grant
+
+    press_office_newsroom_page_grant(newsroom=instance)
+
+
+def register_signal_handlers() -> None:
+    from press.models import NewsroomPage
+
+    post_migrate.connect(_after_last_migration, dispatch_uid="press_office_rights")
+    post_save.connect(_newsroom_saved, sender=NewsroomPage, dispatch_uid="press_newsroom_rights")
