@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from outreach.mailable import audience_provider_contact_ids, mailable_resolve
 from outreach.models import Contact, ListMembership, Mailing, MailingAttachment, MailingContent, Message
 from outreach.rendering import render_content
+from outreach.services.mailing_checks import content_send_problems
 from outreach.segments import not_suppressed, rules_to_q
 
 logger = logging.getLogger(__name__)
@@ -149,7 +150,11 @@ def _undeliverable() -> Q:
 
 
 def mailing_validate_for_send(*, mailing: Mailing) -> None:
-    """Raise ValidationError naming everything that keeps the mailing from being sent."""
+    """Raise ValidationError naming everything that keeps the mailing from being sent.
+
+    Hand-written content is checked per language (outreach.services.mailing_checks): a subject, and no
+    left-over placeholder of the starter layout or link without an address.
+    """
     problems = []
     if mailing.status not in (Status.DRAFT, Status.SCHEDULED):
         problems.append(_("The mailing is %(status)s; only a draft can be sent.") % {"status": mailing.get_status_display()})
@@ -165,6 +170,10 @@ def mailing_validate_for_send(*, mailing: Mailing) -> None:
             problems.extend(exc.messages)
     elif not mailing.contents.exclude(subject="").filter(~Q(body_mjml="") | ~Q(body_html="")).exists():
         problems.append(_("Write the content (subject and body) in at least one language."))
+    else:
+        for content in mailing.contents.order_by("id"):
+            problems.extend(content_send_problems(locale=content.locale, subject=content.subject,
+                                                  body_mjml=content.body_mjml, body_html=content.body_html))
     if problems:
         raise ValidationError(problems)
 

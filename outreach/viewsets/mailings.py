@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
 from outreach.models import Mailing, SenderIdentity
+from outreach.selectors_mailings import mailing_recipient_count
 from outreach.services.mailings import EDITABLE_STATUSES
 from outreach.viewsets.mailing_forms import MailingForm, content_forms, content_forms_valid, mailing_form_save
 from outreach.viewsets.mailing_reports import MailingReportExportView, MailingReportView
@@ -140,6 +141,11 @@ class MailingDeleteView(generic.DeleteView):
         return self._refuse() or super().post(request, *args, **kwargs)
 
 
+def _recipient_count(mailing) -> int:
+    # The overview's number: a draft's is who would get it now, not the 0 it has before the freeze.
+    return mailing_recipient_count(mailing=mailing)
+
+
 def _audience_label(mailing) -> str:
     return ", ".join([str(x) for x in mailing.lists.all()] + [str(x) for x in mailing.segments.all()])
 
@@ -160,7 +166,7 @@ class MailingViewSet(ModelViewSet):
         TitleColumn("title", label=_("Title"), get_url=overview_url),
         Column("status", label=_("Status"), accessor="get_status_display"),
         Column("audience", label=_("Audience"), accessor=_audience_label),
-        Column("recipients_count", label=_("Recipients")),
+        Column("recipients", label=_("Recipients"), accessor=_recipient_count),
         DateColumn("scheduled_at", label=_("Scheduled for")),
         DateColumn("started_at", label=_("Started")),
     ]
