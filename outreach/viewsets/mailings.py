@@ -96,7 +96,10 @@ class MailingFormViewMixin:
     def get_context_data(self, **kwargs):
         # The file inputs are in the content forms, not in the mailing form Wagtail's template asks.
         is_multipart = any(content.is_multipart() for content in self.content_forms)
-        return super().get_context_data(content_forms=self.content_forms, form_is_multipart=is_multipart, **kwargs)
+        context = super().get_context_data(content_forms=self.content_forms, form_is_multipart=is_multipart, **kwargs)
+        for content in self.content_forms:  # the block editor's scripts and styles
+            context["media"] += content.media
+        return context
 
 
 class MailingCreateView(MailingFormViewMixin, generic.CreateView):
