@@ -49,3 +49,11 @@ def register_outreach_viewsets():
 
 for bulk_action_class in CONTACT_BULK_ACTIONS:
     hooks.register("register_bulk_action", bulk_action_class)
+
+
+@hooks.register("insert_global_admin_css")
+def outreach_admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("outreach/css/admin.css"))

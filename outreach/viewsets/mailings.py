@@ -44,6 +44,8 @@ def overview_url(mailing) -> str:
 
 
 class MailingIndexView(generic.IndexView):
+    table_classname = "dialogdesk-scroll-table"  # scrolls sideways on a phone (outreach/static/outreach/css/admin.css)
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("sender")
 

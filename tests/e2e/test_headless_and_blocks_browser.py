@@ -105,8 +105,8 @@ def test_a_mailing_written_with_blocks_previewed_at_phone_width(browser, live_se
     # A button below it.
     german.get_by_role("button", name="Einen Block einfügen").last.click()
     page.get_by_role("option", name="Button").click()
-    german.get_by_label("Button-Text").fill("Jetzt anmelden")
-    german.get_by_label("Externe URL").fill("https://www.example.org/anmeldung")
+    german.get_by_label("Beschriftung").fill("Jetzt anmelden")
+    german.get_by_label("Externe Adresse").fill("https://www.example.org/anmeldung")
     shot(page, "blocks-form-1280")
     page.get_by_role("button", name="Erstellen").click()
     page.wait_for_url(re.compile(r".*/outreach/mailings/\d+/overview/$"))
