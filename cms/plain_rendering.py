@@ -132,8 +132,9 @@ def _model_field_html(page, field, request) -> SafeString:
         return _rich_text(value)
     if field.many_to_many or field.one_to_many:
         items = list(value.all())
-        if field.one_to_many:  # inline children (a region's contacts): their own plain fields
-            return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((_inline_item(i),) for i in items)))
+        if field.one_to_many:  # inline children (a region's contacts, a release's images): their own fields
+            return format_html("<ul>{}</ul>", format_html_join(
+                "", "<li>{}</li>", ((_inline_item(item, parent_field=field.field, request=request),) for item in items)))
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((_object(i, request),) for i in items)))
     if field.is_relation:
         return _object(value, request)
@@ -144,12 +145,17 @@ def _model_field_html(page, field, request) -> SafeString:
     return _text(value)
 
 
-def _inline_item(obj) -> SafeString:
-    values = [
-        getattr(obj, field.name) for field in obj._meta.concrete_fields
-        if not field.is_relation and not field.primary_key and field.name != "sort_order"
-    ]
-    return format_html_join(" · ", "{}", ((_text(v),) for v in values if v not in (None, "")))
+def _inline_item(obj, *, parent_field, request) -> SafeString:
+    """One inline child: its own fields and the objects it points at (an image, a document, a contact)."""
+    parts = []
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.name == "sort_order" or field is parent_field:
+            continue
+        value = getattr(obj, field.name)
+        html = _object(value, request) if field.is_relation else _text(value)
+        if html:
+            parts.append(html)
+    return format_html_join(" · ", "{}", ((part,) for part in parts))
 
 
 def page_plain_fields(*, page, request=None) -> list[PlainField]:
