@@ -106,3 +106,10 @@ def test_raw_mjml_stays_the_expert_option(press_client, sender, audience):
     assert response.status_code == 302, [f.errors for f in response.context["content_forms"]]
     content = Mailing.objects.get(title="Experte").contents.get()
     assert content.body_mjml == mjml and len(content.body_blocks) == 0
+
+
+def test_the_press_office_can_choose_and_upload_images_for_the_image_block(press_client):
+    chooser = press_client.get(reverse("wagtailimages_chooser:choose"))
+    assert chooser.status_code == 200
+    assert "image-chooser-upload-file" in chooser.content.decode()  # the chooser's upload tab
+    assert press_client.get(reverse("wagtailimages:add")).status_code == 200
