@@ -88,6 +88,11 @@ def test_a_mailing_written_with_blocks_previewed_at_phone_width(browser, live_se
     _sender, contact_list = mailing_setup
     page = browser.new_page(locale="de-DE", viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(15_000)
+    # The block editor runs under the admin's Content-Security-Policy: no violation, no script error.
+    problems = []
+    page.on("console", lambda message: problems.append(message.text)
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
     admin_login(page, live_server, press_office_user.username, PRESS_OFFICE_PASSWORD)
 
     new_mailing(page, live_server, title="Einladung mit Bausteinen", contact_list=contact_list)
@@ -128,6 +133,7 @@ def test_a_mailing_written_with_blocks_previewed_at_phone_width(browser, live_se
         "body => body.scrollWidth")
     assert content_width <= frame_width + 1, (content_width, frame_width)  # no sideways scrolling on a phone
     shot(page, "blocks-preview-390")
+    assert problems == []
 
 
 def test_the_starter_layout_cannot_be_sent(browser, live_server, press_office_user, mailing_setup):
