@@ -367,8 +367,15 @@ WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAILAPI_BASE_URL = env.str("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILAPI_SEARCH_ENABLED = True
 WAGTAILAPI_LIMIT_MAX = 100
+# The separate public site. Empty (the embedded default): pages and their previews answer here with a
+# built-in plain rendering of their content (cms/plain_rendering.py), so editors always see what they wrote.
+FRONTEND_URL = env.str("FRONTEND_URL", default="")
+FRONTEND_PREVIEW_URL = env.str("FRONTEND_PREVIEW_URL", default="")
+for _name, _url in (("FRONTEND_URL", FRONTEND_URL), ("FRONTEND_PREVIEW_URL", FRONTEND_PREVIEW_URL)):
+    if _url and not _url.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{_name} must be an http(s) address or empty.")
 WAGTAIL_HEADLESS_PREVIEW = {
-    "CLIENT_URLS": {"default": env.str("FRONTEND_PREVIEW_URL", default="http://localhost:3000/preview")},
+    "CLIENT_URLS": {"default": FRONTEND_PREVIEW_URL},
     "ENFORCE_TRAILING_SLASH": False,
 }
 PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api.router import api_router
 from cms.api.views import api_not_found
 from cms.feeds import upcoming_events_ical
+from cms.views import site_root
 from media.views import rendition_serve
 from press.feeds import press_releases_atom, press_releases_rss
 
@@ -39,7 +40,11 @@ if settings.MEDIA_BACKEND == "local" and settings.MEDIA_URL.startswith("/"):
                 name="media-rendition"),
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # A headless host: `/` says what it is; pages below it redirect to the front end or render plainly.
+    path("", site_root, name="site-root"),
+    path("", include(wagtail_urls)),
+]
 
 # Plain-text (JSON under /api/) error bodies that echo nothing: cms/errors.py.
 handler400 = "cms.errors.bad_request"

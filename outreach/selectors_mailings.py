@@ -76,6 +76,11 @@ def mailing_audience_estimate(*, mailing: Mailing) -> AudienceEstimate:
     return AudienceEstimate(recipients=recipients, frozen=False, **counts)
 
 
+def mailing_recipient_count(*, mailing: Mailing) -> int:
+    """The one recipient count every screen shows: frozen, or who would get it if it were sent now."""
+    return mailing_audience_estimate(mailing=mailing).recipients
+
+
 @dataclass(frozen=True)
 class AttachmentSummary:
     id: int
@@ -153,6 +158,7 @@ def mailing_progress(*, mailing: Mailing, now: datetime | None = None) -> dict:
         "done": done,
         "percent": 100 if finished and total == 0 else (round(100 * done / total) if total else 0),
         "rate": round(recent / RATE_WINDOW_SECONDS, 1),
+        "rate_per_minute": round(recent * 60 / RATE_WINDOW_SECONDS, 1),
         "rate_window": RATE_WINDOW_SECONDS,
         "finished": finished,
         "can_pause": mailing.status == Mailing.Status.SENDING,

@@ -49,6 +49,25 @@ def _path(folder: str, name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def outbox_message_url(*, folder: str, name: str) -> str:
+    """The admin's page for one message in the local outbox, or "" if it is not there (another backend sent it)."""
+    from django.urls import reverse
+
+    if _path(folder, name) is None:
+        return ""
+    return reverse("outreach_outbox:message", args=[folder, name])
+
+
+def outbox_sent_at(entry: OutboxEntry):
+    """The message's Date header as an aware datetime (shown in local time), or None if it has none."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(entry.date) if entry.date else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _header_values(raw: bytes) -> dict[str, str]:
     message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
     return {name: str(message.get(name, "")) for name in ("Subject", "To", "From", "Date")}

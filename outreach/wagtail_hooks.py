@@ -53,3 +53,11 @@ for bulk_action_class in CONTACT_BULK_ACTIONS:
 
 
 hooks.register("construct_homepage_panels", press_office_panel_add)
+
+
+@hooks.register("insert_global_admin_css")
+def outreach_admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("outreach/css/admin.css"))

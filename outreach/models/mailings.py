@@ -11,6 +11,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.fields import StreamField
+
+from outreach.blocks import MailingBodyBlock
 
 
 def message_token() -> str:
@@ -101,6 +104,8 @@ class MailingContent(models.Model):
     locale = models.CharField(_("language"), max_length=5)
     subject = models.CharField(_("subject"), max_length=255)
     preheader = models.CharField(_("preheader"), max_length=255, blank=True)
+    # Written with blocks (the default for one-off mailings): body_mjml is then made from them on save.
+    body_blocks = StreamField(MailingBodyBlock(), verbose_name=_("body (blocks)"), blank=True)
     body_mjml = models.TextField(_("body (MJML)"), blank=True)
     body_html = models.TextField(_("body (HTML)"), blank=True)
     body_text = models.TextField(_("body (plain text)"), blank=True)

@@ -14,9 +14,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outreach.blocks import mailing_blocks_to_mjml
 from outreach.mailable import audience_provider_contact_ids, mailable_resolve
 from outreach.models import Contact, ListMembership, Mailing, MailingAttachment, MailingContent, Message
 from outreach.rendering import render_content
+from outreach.services.mailing_checks import content_send_problems
 from outreach.segments import not_suppressed, rules_to_q
 
 logger = logging.getLogger(__name__)
@@ -27,7 +29,7 @@ FREEZE_CHUNK = 2000
 EDITABLE_STATUSES = (Status.DRAFT, Status.SCHEDULED)
 MAILING_VALUE_FIELDS = ("title", "source", "sender", "audience_providers", "scheduled_at", "track_opens",
                         "track_clicks", "track_replies")
-CONTENT_FIELDS = ("subject", "preheader", "body_mjml", "body_html", "body_text")
+CONTENT_FIELDS = ("subject", "preheader", "body_blocks", "body_mjml", "body_html", "body_text")
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,11 @@ def _contents_clean(*, mailing: Mailing, contents: dict[str, dict | None]) -> di
             problems.append(_("Unknown language: %(locale)s") % {"locale": locale})
             continue
         content = MailingContent(mailing=mailing, locale=locale,
-                                 **{name: values.get(name, "") for name in CONTENT_FIELDS})
+                                 **{name: values.get(name) or ("" if name != "body_blocks" else []) for name in
+                                    CONTENT_FIELDS})
+        if content.body_blocks:
+            # Blocks are the source; the MJML made from them is what the one render path renders.
+            content.body_mjml, content.body_html = mailing_blocks_to_mjml(content.body_blocks), ""
         if not content.subject.strip() or not (content.body_mjml.strip() or content.body_html.strip()):
             problems.append(_("%(locale)s: write both a subject and a body, or leave the language out.")
                             % {"locale": locale})
@@ -102,8 +108,9 @@ def mailing_save(*, mailing: Mailing | None, values: dict, contents: dict[str, d
 
     values: Mailing fields by name (MAILING_VALUE_FIELDS); fields left out keep their value (or default).
     lists, segments: the whole audience, as objects or ids; None leaves it as it is.
-    contents: every language the mailing is to have, {locale: {"subject", "preheader", "body_mjml" or
-        "body_html", "body_text"}}; a field left out is empty. A language mapped to None, or missing, is
+    contents: every language the mailing is to have, {locale: {"subject", "preheader", "body_blocks" (the
+        MailingBodyBlock stream's raw data; body_mjml is then made from it) or "body_mjml" or "body_html",
+        "body_text"}}; a field left out is empty. A language mapped to None, or missing, is
         removed, with its attachments. Saved content counts as not rendered: the start renders it again.
     user: recorded as the creator of a new mailing.
 
@@ -149,7 +156,11 @@ def _undeliverable() -> Q:
 
 
 def mailing_validate_for_send(*, mailing: Mailing) -> None:
-    """Raise ValidationError naming everything that keeps the mailing from being sent."""
+    """Raise ValidationError naming everything that keeps the mailing from being sent.
+
+    Hand-written content is checked per language (outreach.services.mailing_checks): a subject, and no
+    left-over placeholder of the starter layout or link without an address.
+    """
     problems = []
     if mailing.status not in (Status.DRAFT, Status.SCHEDULED):
         problems.append(_("The mailing is %(status)s; only a draft can be sent.") % {"status": mailing.get_status_display()})
@@ -165,6 +176,10 @@ def mailing_validate_for_send(*, mailing: Mailing) -> None:
             problems.extend(exc.messages)
     elif not mailing.contents.exclude(subject="").filter(~Q(body_mjml="") | ~Q(body_html="")).exists():
         problems.append(_("Write the content (subject and body) in at least one language."))
+    else:
+        for content in mailing.contents.order_by("id"):
+            problems.extend(content_send_problems(locale=content.locale, subject=content.subject,
+                                                  body_mjml=content.body_mjml, body_html=content.body_html))
     if problems:
         raise ValidationError(problems)
 

@@ -20,6 +20,14 @@ def press_office_group_ensure() -> Group:
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
         *Permission.objects.filter(content_type__app_label="outreach"),
     )
+    # The image block of a mailing: choose a picture from the library, or upload one from the chooser.
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    # Wagtail's image policy matches codenames of its own Image model ("add_image"), not the custom model's.
+    for app_label, codename in (("media", "choose_image"), ("wagtailimages", "add_image")):
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
     return group
 
 

@@ -13,6 +13,9 @@ class TestSendResult:
     address: str
     locale: str
     error: str = ""
+    # Where the test went: the delivery backend's id for it (the .eml file's name in the local outbox).
+    folder: str = ""
+    delivery_id: str = ""
 
 
 def mailing_test_send(*, mailing: Mailing, addresses: list[str], locales: list[str] | None = None,
@@ -42,7 +45,8 @@ def mailing_test_send(*, mailing: Mailing, addresses: list[str], locales: list[s
         raise ValidationError(_("There is no content to test yet."))
     contacts = {c.email: c for c in Contact.objects.filter(email__in=normalised)}
     results = []
-    backend = delivery_backend(folder=f"{mailing.pk}-test")
+    folder = f"{mailing.pk}-test"
+    backend = delivery_backend(folder=folder)
     backend.open()
     try:
         for content in contents:
@@ -61,8 +65,9 @@ def mailing_test_send(*, mailing: Mailing, addresses: list[str], locales: list[s
                 envelope = personalise(parts=parts, mailing=mailing, contact=contacts.get(address), email=address,
                                        locale=content.locale, token=message_token(), subject_prefix="[TEST] ")
                 try:
-                    backend.send(envelope.envelope_from, envelope.recipient, envelope.message_bytes)
-                    results.append(TestSendResult(address=address, locale=content.locale))
+                    delivery_id = backend.send(envelope.envelope_from, envelope.recipient, envelope.message_bytes)
+                    results.append(TestSendResult(address=address, locale=content.locale, folder=folder,
+                                                  delivery_id=str(delivery_id or "")))
                 except (TransientDeliveryError, PermanentDeliveryError) as exc:
                     results.append(TestSendResult(address=address, locale=content.locale, error=str(exc)))
     finally:

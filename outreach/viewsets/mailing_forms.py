@@ -10,7 +10,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.blocks import BlockField, BlockWidget
 
+from outreach.blocks import MailingBodyBlock
 from outreach.models import ContactList, Mailing, MailingContent, Segment, SenderIdentity
 from outreach.selectors_mailings import AttachmentSummary, mailing_attachments_by_locale
 from outreach.services.attachments import (
@@ -122,10 +124,32 @@ class MultipleFileField(forms.FileField):
         return [single_file_clean(data, initial)] if data else []
 
 
-class ContentForm(forms.Form):
-    """Subject, body and attachments of one language. Left empty, the language is not sent."""
+class OptionalBlockWidget(BlockWidget):
+    """Wagtail's StreamField editor; a POST without its fields (the raw MJML or HTML was used) is an empty stream."""
 
-    FORMAT_MJML, FORMAT_HTML = "mjml", "html"
+    def value_from_datadict(self, data, files, name):
+        if f"{name}-count" not in data:
+            return self.block_def.to_python([])
+        return super().value_from_datadict(data, files, name)
+
+
+BODY_BLOCKS_STARTER = [{"type": "text", "value": "<p>{{ salutation }}</p>"}]
+
+
+def _is_blocks_starter(blocks: list) -> bool:
+    # The editor adds markup of its own (data-block-key); the starter is recognised by its text.
+    return (len(blocks) == 1 and blocks[0]["type"] == "text"
+            and re.sub(r"<[^>]*>|\s", "", str(blocks[0]["value"])) == "{{salutation}}")
+
+
+class ContentForm(forms.Form):
+    """Subject, body and attachments of one language. Left empty, the language is not sent.
+
+    The body is written with blocks (text, image, button, divider) by default; raw MJML or HTML is the
+    expert option. Blocks are turned into MJML by the service when it saves (outreach.blocks).
+    """
+
+    FORMAT_BLOCKS, FORMAT_MJML, FORMAT_HTML = "blocks", "mjml", "html"
 
     subject = forms.CharField(label=_("Subject"), max_length=255, required=False)
     preheader = forms.CharField(
@@ -133,11 +157,19 @@ class ContentForm(forms.Form):
         help_text=_("The short line mail programs show next to the subject."),
     )
     body_format = forms.ChoiceField(
-        label=_("Body format"), initial=FORMAT_MJML, widget=forms.RadioSelect,
-        choices=[(FORMAT_MJML, _("MJML (responsive e-mail layout)")), (FORMAT_HTML, _("HTML"))],
+        label=_("Body format"), initial=FORMAT_BLOCKS, widget=forms.RadioSelect,
+        choices=[(FORMAT_BLOCKS, _("Blocks: text, image, button, divider")),
+                 (FORMAT_MJML, _("MJML (responsive e-mail layout, for experts)")),
+                 (FORMAT_HTML, _("HTML (for experts)"))],
+    )
+    body_blocks = forms.Field(
+        label=_("Body"), required=False,
+        help_text=_("Add text, images, buttons and dividers with the + button. In the text: {{ salutation }}, "
+                    "{{ first_name }}, {{ last_name }}, {{ full_name }}. The footer with imprint and unsubscribe "
+                    "link is added automatically."),
     )
     body = forms.CharField(
-        label=_("Body"), required=False, widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        label=_("Body (MJML or HTML)"), required=False, widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
         help_text=_("Placeholders: {{ salutation }}, {{ first_name }}, {{ last_name }}, {{ full_name }}, {{ email }}. "
                     "The footer with imprint and unsubscribe link is added automatically."),
     )
@@ -155,12 +187,19 @@ class ContentForm(forms.Form):
                  existing_attachments: Iterable[AttachmentSummary] = (), **kwargs):
         if content is not None and "initial" not in kwargs:
             is_html = bool(content.body_html.strip()) and not content.body_mjml.strip()
+            body_format = (self.FORMAT_BLOCKS if content.body_blocks else self.FORMAT_HTML if is_html
+                           else self.FORMAT_MJML)
             kwargs["initial"] = {
                 "subject": content.subject, "preheader": content.preheader, "body_text": content.body_text,
-                "body_format": self.FORMAT_HTML if is_html else self.FORMAT_MJML,
+                "body_format": body_format, "body_blocks": content.body_blocks,
+                # With blocks, the MJML made from them: a start for whoever switches to the expert format.
                 "body": content.body_html if is_html else content.body_mjml,
             }
         super().__init__(*args, prefix=locale, **kwargs)
+        block = MailingBodyBlock()
+        self.fields["body_blocks"] = BlockField(block, label=self.fields["body_blocks"].label, required=False,
+                                                help_text=self.fields["body_blocks"].help_text,
+                                                widget=OptionalBlockWidget(block))
         self.locale, self.label = locale, label
         self.existing_attachments = list(existing_attachments)
         self.fields["attachments"].help_text = _(
@@ -172,19 +211,37 @@ class ContentForm(forms.Form):
             for attachment in self.existing_attachments
         ]
 
+    def uses_blocks(self) -> bool:
+        return self.cleaned_data.get("body_format") == self.FORMAT_BLOCKS
+
+    def blocks_data(self) -> list:
+        value = self.cleaned_data.get("body_blocks")
+        return self.fields["body_blocks"].block.get_prep_value(value) if value else []
+
+    def has_body(self) -> bool:
+        if self.uses_blocks():
+            return any(block for block in self.blocks_data())
+        return bool(self.cleaned_data.get("body", "").strip())
+
     def is_filled(self) -> bool:
         data = self.cleaned_data
-        body = data.get("body", "").strip()
-        # The untouched starter layout is not content: only English may be meant.
-        return bool(data.get("subject", "").strip() or (body and body != MJML_STARTER.strip()))
+        # The untouched starter (layout or salutation block) is not content: only English may be meant.
+        if self.uses_blocks():
+            blocks = self.blocks_data()
+            body = bool(blocks) and not _is_blocks_starter(blocks)
+        else:
+            text = data.get("body", "").strip()
+            body = bool(text) and text != MJML_STARTER.strip()
+        return bool(data.get("subject", "").strip() or body)
 
     def clean(self):
         cleaned = super().clean()
         if self.is_filled():
             if not cleaned.get("subject", "").strip():
                 self.add_error("subject", _("A language with a body needs a subject."))
-            if not cleaned.get("body", "").strip():
-                self.add_error("body", _("A language with a subject needs a body."))
+            if not self.has_body():
+                self.add_error("body_blocks" if self.uses_blocks() else "body",
+                               _("A language with a subject needs a body."))
         uploads = cleaned.get("attachments") or []
         if uploads:
             if not self.is_filled():
@@ -206,10 +263,15 @@ class ContentForm(forms.Form):
 
     def content_values(self) -> dict:
         data = self.cleaned_data
-        is_html = data["body_format"] == self.FORMAT_HTML
-        return {"subject": data["subject"].strip(), "preheader": data["preheader"].strip(),
-                "body_mjml": "" if is_html else data["body"], "body_html": data["body"] if is_html else "",
-                "body_text": data["body_text"]}
+        values = {"subject": data["subject"].strip(), "preheader": data["preheader"].strip(),
+                  "body_text": data["body_text"], "body_blocks": [], "body_mjml": "", "body_html": ""}
+        if self.uses_blocks():
+            values["body_blocks"] = self.blocks_data()
+        elif data["body_format"] == self.FORMAT_HTML:
+            values["body_html"] = data["body"]
+        else:
+            values["body_mjml"] = data["body"]
+        return values
 
 
 def content_forms(mailing: Mailing | None, data=None, files=None) -> list[ContentForm]:
@@ -220,6 +282,7 @@ def content_forms(mailing: Mailing | None, data=None, files=None) -> list[Conten
               for locale, label in LOCALES]
     if not existing:
         forms_[0].initial["body"] = MJML_STARTER
+        forms_[0].initial["body_blocks"] = forms_[0].fields["body_blocks"].block.to_python(BODY_BLOCKS_STARTER)
     return forms_
 
 

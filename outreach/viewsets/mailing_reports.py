@@ -23,6 +23,7 @@ from outreach.selectors_mailings import MailingReport, mailing_report
 from outreach.selectors_tracking import mailing_replies
 from outreach.services.exports import FORMATS, cell_neutralise
 from outreach.viewsets.mailing_views import MailingView
+from outreach.viewsets.numbers import percent
 from outreach.viewsets.responses import export_response
 
 CHART_WIDTH, CHART_HEIGHT = 760, 240
@@ -92,11 +93,11 @@ def report_summary(report: MailingReport) -> list[tuple[str, int, str]]:
         (_("Failed"), report.failed, ""),
         (_("Not sent (cancelled or suppressed since)"), report.cancelled, ""),
         (_("Complaints (marked as spam)"), report.complaints, ""),
-        (_("Unique opens"), report.unique_opens, _("%(rate)s %% of delivered; %(prefetches)s automatic "
+        (_("Unique opens"), report.unique_opens, _("%(rate)s of delivered; %(prefetches)s automatic "
                                                    "prefetches by Apple Mail left out")
-         % {"rate": report.open_rate, "prefetches": report.privacy_prefetches}),
-        (_("Clicks"), report.clicks, _("%(people)s recipients clicked (%(rate)s %% of delivered)")
-         % {"people": report.unique_clickers, "rate": report.click_rate}),
+         % {"rate": percent(report.open_rate), "prefetches": report.privacy_prefetches}),
+        (_("Clicks"), report.clicks, _("%(people)s recipients clicked (%(rate)s of delivered)")
+         % {"people": report.unique_clickers, "rate": percent(report.click_rate)}),
         (_("Replies"), report.replies, ""),
         (_("Unsubscribes"), report.unsubscribes, ""),
     ]

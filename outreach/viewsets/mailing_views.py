@@ -25,6 +25,7 @@ from outreach.selectors_mailings import (
     mailing_preview,
     mailing_progress,
 )
+from outreach.selectors_outbox import outbox_message_url
 from outreach.services.mailings import (
     mailing_cancel,
     mailing_pause,
@@ -34,6 +35,7 @@ from outreach.services.mailings import (
 )
 from outreach.services.test_sends import mailing_test_send
 from outreach.viewsets.mailing_forms import LOCALES, TestSendForm
+from outreach.viewsets.numbers import sending_rate
 
 Status = Mailing.Status
 LOCALE_NAMES = dict(LOCALES)
@@ -147,8 +149,8 @@ class MailingTestSendView(MailingView):
             messages.error(request, _("%(count)s test mail(s) could not be sent; see the table.") % {"count": len(failed)})
         else:
             messages.success(request, _("Test sent: %(count)s mail(s).") % {"count": len(results)})
-        rows = [{"address": r.address, "language": LOCALE_NAMES.get(r.locale, r.locale), "error": r.error}
-                for r in results]
+        rows = [{"address": r.address, "language": LOCALE_NAMES.get(r.locale, r.locale), "error": r.error,
+                 "outbox_url": outbox_message_url(folder=r.folder, name=r.delivery_id)} for r in results]
         return self.render_to_response(self.get_context_data(form=self.form(), results=rows))
 
 
@@ -206,17 +208,25 @@ class MailingControlView(MailingView):
         return redirect(self.url(target))
 
 
+def progress_for_display(mailing: Mailing) -> dict:
+    """The progress selector's numbers plus the rate in words, in the user's language (for page and poll alike)."""
+    progress = mailing_progress(mailing=mailing)
+    progress["rate_label"] = sending_rate(per_second=progress["rate"], per_minute=progress["rate_per_minute"],
+                                          window_seconds=progress["rate_window"])
+    return progress
+
+
 class MailingProgressView(MailingView):
     permission_required = "view"
     template_name = "outreach/mailings/progress.html"
     page_title = gettext_lazy("Progress")
 
     def get(self, request, pk):
-        return self.render_to_response(self.get_context_data(progress=mailing_progress(mailing=self.mailing)))
+        return self.render_to_response(self.get_context_data(progress=progress_for_display(self.mailing)))
 
 
 class MailingProgressJsonView(MailingView):
     permission_required = "view"
 
     def get(self, request, pk):
-        return JsonResponse(mailing_progress(mailing=self.mailing))
+        return JsonResponse(progress_for_display(self.mailing))

@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
 from outreach.models import Mailing, SenderIdentity
+from outreach.selectors_mailings import mailing_recipient_count
 from outreach.services.mailings import EDITABLE_STATUSES
 from outreach.viewsets.mailing_forms import MailingForm, content_forms, content_forms_valid, mailing_form_save
 from outreach.viewsets.mailing_reports import MailingReportExportView, MailingReportView
@@ -43,6 +44,8 @@ def overview_url(mailing) -> str:
 
 
 class MailingIndexView(generic.IndexView):
+    table_classname = "dialogdesk-scroll-table"  # scrolls sideways on a phone (outreach/static/outreach/css/admin.css)
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("sender")
 
@@ -95,7 +98,10 @@ class MailingFormViewMixin:
     def get_context_data(self, **kwargs):
         # The file inputs are in the content forms, not in the mailing form Wagtail's template asks.
         is_multipart = any(content.is_multipart() for content in self.content_forms)
-        return super().get_context_data(content_forms=self.content_forms, form_is_multipart=is_multipart, **kwargs)
+        context = super().get_context_data(content_forms=self.content_forms, form_is_multipart=is_multipart, **kwargs)
+        for content in self.content_forms:  # the block editor's scripts and styles
+            context["media"] += content.media
+        return context
 
 
 class MailingCreateView(MailingFormViewMixin, generic.CreateView):
@@ -140,6 +146,11 @@ class MailingDeleteView(generic.DeleteView):
         return self._refuse() or super().post(request, *args, **kwargs)
 
 
+def _recipient_count(mailing) -> int:
+    # The overview's number: a draft's is who would get it now, not the 0 it has before the freeze.
+    return mailing_recipient_count(mailing=mailing)
+
+
 def _audience_label(mailing) -> str:
     return ", ".join([str(x) for x in mailing.lists.all()] + [str(x) for x in mailing.segments.all()])
 
@@ -160,7 +171,7 @@ class MailingViewSet(ModelViewSet):
         TitleColumn("title", label=_("Title"), get_url=overview_url),
         Column("status", label=_("Status"), accessor="get_status_display"),
         Column("audience", label=_("Audience"), accessor=_audience_label),
-        Column("recipients_count", label=_("Recipients")),
+        Column("recipients", label=_("Recipients"), accessor=_recipient_count),
         DateColumn("scheduled_at", label=_("Scheduled for")),
         DateColumn("started_at", label=_("Started")),
     ]

@@ -27,6 +27,7 @@ from outreach.selectors_outbox import (
     outbox_folders,
     outbox_message,
     outbox_raw,
+    outbox_sent_at,
 )
 
 PAGE_SIZE = 50
@@ -82,18 +83,20 @@ class OutboxMessageView(OutboxView):
     template_name = "outreach/outbox/message.html"
 
     def get(self, request, folder, name):
-        message = outbox_message(folder=folder, name=name)
+        message = self.message = outbox_message(folder=folder, name=name)
         if message is None:
             raise Http404
         return self.render_to_response(self.get_context_data(
             message=message, preview_html=PREVIEW_CSP + message.html if message.html else "",
+            sent_at=outbox_sent_at(message.entry),
             raw_url=reverse("outreach_outbox:raw", args=[folder, name]), index_url=self.index_url(),
             attachment_urls={a["index"]: reverse("outreach_outbox:attachment", args=[folder, name, a["index"]])
                              for a in message.attachments},
         ))
 
     def get_page_subtitle(self):
-        return self.kwargs["name"]
+        # The subject, as a mail program shows it; the file's name means nothing to a press officer.
+        return self.message.entry.subject or _("(no subject)")
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:

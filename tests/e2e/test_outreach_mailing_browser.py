@@ -96,10 +96,13 @@ def test_press_officer_writes_tests_and_sends_a_mailing(
     page.get_by_label(contact_list.name).check()
     german = page.get_by_role("group", name="Deutsch")
     german.get_by_label("Betreff").fill(SUBJECT_DE)
-    german.get_by_label("Text", exact=True).fill(BODY_DE)
+    # Raw MJML is the expert option; blocks are the default.
+    german.get_by_label("MJML (responsives E-Mail-Layout, für Fortgeschrittene)").check()
+    german.get_by_label("Text (MJML oder HTML)").fill(BODY_DE)
     english = page.get_by_role("group", name="Englisch")
     english.get_by_label("Betreff").fill(SUBJECT_EN)
-    english.get_by_label("Text", exact=True).fill(BODY_EN)
+    english.get_by_label("MJML (responsives E-Mail-Layout, für Fortgeschrittene)").check()
+    english.get_by_label("Text (MJML oder HTML)").fill(BODY_EN)
     page.get_by_role("button", name="Erstellen").click()
 
     mailing_overview = re.compile(r".*/outreach/mailings/\d+/overview/$")
