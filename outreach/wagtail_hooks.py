@@ -32,20 +32,35 @@ sender_viewset = _viewset(SenderIdentityViewSet, "senders")
 outbox_viewset = _viewset(OutboxViewSet, "outbox")
 
 
-class OutreachViewSetGroup(ViewSetGroup):
-    menu_label = _("Press & contacts")
+class ContactsViewSetGroup(ViewSetGroup):
+    """Who the press office writes to: the people, their organisations, lists and segments, and their rights."""
+
+    menu_label = _("Contacts")
     menu_icon = "group"
-    menu_order = 250
+    menu_order = 240
     items = (
         contact_viewset, organisation_viewset, journalist_viewset, protagonist_viewset, list_viewset,
-        segment_viewset, mailing_viewset, follow_up_viewset, import_viewset, suppression_viewset,
-        export_log_viewset, sender_viewset, outbox_viewset,
+        segment_viewset, follow_up_viewset, import_viewset, suppression_viewset, export_log_viewset,
     )
 
 
+class MailingsViewSetGroup(ViewSetGroup):
+    """What goes out: mailings, what the outbox holds, and who sends."""
+
+    menu_label = _("Mailings")
+    menu_icon = "mail"
+    menu_order = 245
+    items = (mailing_viewset, outbox_viewset, sender_viewset)
+
+
 @hooks.register("register_admin_viewset")
-def register_outreach_viewsets():
-    return OutreachViewSetGroup()
+def register_contacts_viewsets():
+    return ContactsViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_mailings_viewsets():
+    return MailingsViewSetGroup()
 
 
 for bulk_action_class in CONTACT_BULK_ACTIONS:

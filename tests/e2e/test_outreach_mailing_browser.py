@@ -85,8 +85,8 @@ def test_press_officer_writes_tests_and_sends_a_mailing(
     admin_login(page, live_server, press_office_user.username, PRESS_OFFICE_PASSWORD)
 
     # 1. From the menu to the mailings, and a new one.
-    page.get_by_role("button", name="Pressekontakte").click()
-    page.get_by_role("link", name="Aussendungen").click()
+    page.get_by_role("button", name="Aussendungen", exact=True).click()
+    page.get_by_role("link", name="Aussendungen", exact=True).click()
     page.wait_for_url(f"**{reverse('outreach_mailings:index')}")
     page.get_by_role("link", name="Aussendung hinzufügen").click()
     page.wait_for_url(f"**{reverse('outreach_mailings:add')}")
@@ -164,7 +164,7 @@ def test_press_officer_writes_tests_and_sends_a_mailing(
 
     # 6. The press officer reads one of the mails in the admin's outbox, as it went out.
     english_contact = next(contact for contact in contacts if contact.language == "en")
-    page.get_by_role("button", name="Pressekontakte").click()
+    page.get_by_role("button", name="Aussendungen", exact=True).click()
     page.get_by_role("link", name="Postausgang").click()
     page.get_by_label("Aussendung").select_option(label=TITLE)
     rows = page.locator("[data-outbox] tbody tr")

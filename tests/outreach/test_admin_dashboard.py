@@ -108,3 +108,36 @@ def test_editors_do_not_get_the_panel(django_user_model):
     FollowUpFactory(title="Geheime Wiedervorlage", due_on=timezone.localdate(), owner=None)
     page = _dashboard(editor)
     assert "Fällige Wiedervorlagen" not in page and "Geheime Wiedervorlage" not in page
+
+
+def _menu(user) -> dict[str, list[str]]:
+    """The sidebar's groups and their items, as Wagtail serialises them for its sidebar script."""
+    import json
+    import re
+
+    page = _dashboard(user)
+    props = json.loads(re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>',
+                                 page, re.S).group(1))
+    groups = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("_type") == "wagtail.sidebar.SubMenuItem":
+                label = node["_args"][0]["label"]
+                groups[label] = [item["_args"][0]["label"] for item in node["_args"][1]]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(props)
+    return groups
+
+
+def test_the_menu_is_grouped_by_what_a_press_officer_does(officer):
+    menu = _menu(officer)
+    assert {"Kontakte", "Aussendungen"} <= set(menu)
+    assert menu["Aussendungen"] == ["Aussendungen", "Postausgang", "Absenderprofile"]
+    assert {"Kontakte", "Organisationen", "Listen", "Segmente", "Importe"} <= set(menu["Kontakte"])
+    assert "Pressekontakte" not in menu
