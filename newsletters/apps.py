@@ -8,9 +8,6 @@ class NewslettersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registered with the Celery app now, before anything finalizes it: a shared task first
-        # imported afterwards went missing from the registry in a long test run.
-        from newsletters import tasks  # noqa: F401
         from newsletters.selectors import newsletter_confirmed_contact_ids
         from newsletters.services.preferences import newsletter_scope_unsubscribe
         from outreach.mailable import register_audience_provider, register_unsubscribe_scope

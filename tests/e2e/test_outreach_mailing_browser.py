@@ -166,7 +166,7 @@ def test_press_officer_writes_tests_and_sends_a_mailing(
     english_contact = next(contact for contact in contacts if contact.language == "en")
     page.get_by_role("button", name="Aussendungen", exact=True).click()
     page.get_by_role("link", name="Postausgang").click()
-    page.get_by_label("Aussendung").select_option(label=TITLE)
+    page.get_by_label("Aussendung", exact=True).select_option(label=TITLE)
     rows = page.locator("[data-outbox] tbody tr")
     expect(rows).to_have_count(len(contacts))
     rows.filter(has_text=english_contact.email).get_by_role("link").click()
