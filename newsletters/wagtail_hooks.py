@@ -36,3 +36,19 @@ def contact_newsletter_section(request, contact):
         "proof_url_name": subscription_viewset.get_url_name("proof"),
         "states": Subscription.State,
     }, request=request)
+
+
+@hooks.register("register_admin_urls")
+def register_issue_urls():
+    from django.urls import path
+
+    from newsletters.issue_views import IssueSendView
+
+    return [path("newsletters/issues/<int:pk>/send/", IssueSendView.as_view(), name="newsletters_issue_send")]
+
+
+@hooks.register("register_page_action_menu_item")
+def register_send_as_mailing_item():
+    from newsletters.issue_views import SendAsMailingMenuItem
+
+    return SendAsMailingMenuItem()

@@ -52,6 +52,33 @@ class Mailable(Protocol):
         """Subject, body and attachments in one of mailable_locales()."""
 
 
+@runtime_checkable
+class VariantMailable(Mailable, Protocol):
+    """A Mailable whose recipients do not all get the same body in one locale (a newsletter issue whose
+    topic sections go only to subscribers of that topic). Optional: the engine checks for it.
+
+    When the audience is frozen, the engine asks, a chunk of contacts at a time, which locale and variant each
+    recipient gets; then it asks once for each (locale, variant) that occurs and renders it once, never per
+    recipient. Variant "" is the locale's plain mailable_content(). A locale the mailable does not offer falls
+    back to the first of mailable_locales(), as for any mailing.
+    """
+
+    def mailable_recipient_variants(self, contact_ids: list[int]) -> dict[int, tuple[str, str]]:
+        """{contact id: (locale, variant key)} for those of these contacts it knows; the rest get their own
+        language and variant ""."""
+
+    def mailable_variant_content(self, locale: str, variant: str) -> MailContent:
+        """Subject and body of one variant (a key mailable_recipient_variants gave) in one locale."""
+
+
+def mailable_sending_started(mailable: Mailable) -> None:
+    """Tell a source that a mailing of it has started (in the start's transaction), if it wants to know:
+    an optional method mailable_sending_started() (a newsletter issue enters the public archive then)."""
+    hook = getattr(mailable, "mailable_sending_started", None)
+    if callable(hook):
+        hook()
+
+
 _mailable_sources: dict[str, Callable[[int], Mailable]] = {}
 _audience_providers: dict[str, Callable[[int], QuerySet]] = {}
 
@@ -188,6 +215,46 @@ def unsubscribe_scope_apply(reference: str, *, contact_id: int, source: str, abo
         return False
     scope, pk = found
     return bool(scope.unsubscribe(pk, contact_id=contact_id, source=source, about=about))
+
+
+# --- Rendering, for an app's own preview ----------------------------------------------------------------
+
+def mail_content_render(content: MailContent, *, locale: str, imprint: str = "") -> tuple[str, str]:
+    """(html, text) of content as the engine renders it once per locale (MJML, remote fonts stripped, footer),
+    with merge fields still in. For previews and archive pages of a source; raises what MJML raises."""
+    from outreach.rendering import render_content
+
+    rendered = render_content(locale=locale, body_mjml=content.mjml, body_html=content.html, body_text=content.text,
+                              preheader=content.preheader, imprint=imprint)
+    return rendered.html, rendered.text
+
+
+def mjml_render(source: str) -> str:
+    """MJML to HTML through the engine's one pipeline (no remote fonts, no scripts), without footer or
+    merge fields: for an app's archive or web version, which must carry nothing personal."""
+    from outreach.rendering import mjml_to_html, strip_remote_styles, strip_scripts
+
+    return strip_remote_styles(strip_scripts(mjml_to_html(source)))
+
+
+# --- A mailing of a source -----------------------------------------------------------------------------
+
+def mailing_draft_create(*, title: str, source: str, sender_id: int, audience_providers: list[str],
+                         unsubscribe_scope: str = "", user=None) -> tuple[int, str]:
+    """A draft mailing of a registered source ("app_label.model:pk") to registered audiences. Returns its id
+    and the admin URL of its overview, where the engine's preview, test send, schedule, progress and report
+    are. Raises ValidationError like any mailing save."""
+    from outreach.models import Mailing, SenderIdentity
+    from outreach.services.mailings import mailing_save
+    from outreach.viewsets.mailings import overview_url
+
+    mailing = mailing_save(mailing=None, values={"title": title[:255], "source": source,
+                                                 "sender": SenderIdentity.objects.get(pk=sender_id),
+                                                 "audience_providers": audience_providers},
+                           contents={}, user=user)
+    if unsubscribe_scope:
+        Mailing.objects.filter(pk=mailing.pk).update(unsubscribe_scope=unsubscribe_scope)
+    return mailing.pk, overview_url(mailing)
 
 
 # --- Transactional mail ------------------------------------------------------------------------------

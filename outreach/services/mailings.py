@@ -14,8 +14,21 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outreach.mailable import audience_provider_contact_ids, mailable_resolve
-from outreach.models import Contact, ListMembership, Mailing, MailingAttachment, MailingContent, Message
+from outreach.mailable import (
+    VariantMailable,
+    audience_provider_contact_ids,
+    mailable_resolve,
+    mailable_sending_started,
+)
+from outreach.models import (
+    Contact,
+    ListMembership,
+    Mailing,
+    MailingAttachment,
+    MailingContent,
+    MailingVariant,
+    Message,
+)
 from outreach.rendering import render_content
 from outreach.segments import not_suppressed, rules_to_q
 
@@ -214,7 +227,44 @@ def mailing_render(*, mailing: Mailing) -> int:
             raise ValidationError(_("%(locale)s: %(reason)s") % {"locale": content.locale, "reason": exc}) from exc
         content.rendered_html, content.rendered_text, content.rendered_at = rendered.html, rendered.text, now
         content.save(update_fields=["rendered_html", "rendered_text", "rendered_at"])
-    return len(contents)
+    variants = list(mailing.variants.all())
+    for variant in variants:
+        try:
+            rendered = render_content(
+                locale=variant.locale, body_mjml=variant.body_mjml, body_html=variant.body_html,
+                body_text=variant.body_text, preheader=variant.preheader, imprint=imprint,
+            )
+        except ValueError as exc:
+            raise ValidationError(_("%(locale)s: %(reason)s") % {"locale": variant.locale, "reason": exc}) from exc
+        variant.rendered_html, variant.rendered_text, variant.rendered_at = rendered.html, rendered.text, now
+        variant.save(update_fields=["rendered_html", "rendered_text", "rendered_at"])
+    return len(contents) + len(variants)
+
+
+def _source_with_variants(mailing: Mailing) -> VariantMailable | None:
+    if not mailing.source:
+        return None
+    source = mailable_resolve(mailing.source)
+    return source if isinstance(source, VariantMailable) else None
+
+
+@transaction.atomic
+def mailing_variants_copy_from_source(*, mailing: Mailing) -> int:
+    """Copy the content of every (locale, variant) the frozen messages use, once each. Returns how many.
+
+    Variants nobody in the audience gets are neither copied nor rendered. Safe to call again.
+    """
+    source = _source_with_variants(mailing)
+    if source is None:
+        return 0
+    pairs = set(Message.objects.filter(mailing=mailing).exclude(variant="").values_list("locale", "variant").distinct())
+    MailingVariant.objects.filter(mailing=mailing).delete()
+    for locale, key in sorted(pairs):
+        content = source.mailable_variant_content(locale, key)
+        MailingVariant.objects.create(mailing=mailing, locale=locale, key=key, subject=content.subject[:255],
+                                      preheader=content.preheader[:255], body_mjml=content.mjml,
+                                      body_html=content.html, body_text=content.text)
+    return len(pairs)
 
 
 @transaction.atomic
@@ -236,14 +286,26 @@ def mailing_freeze_audience(*, mailing: Mailing) -> FreezeResult:
     skipped = deliverable.filter(_undeliverable()).count()
     rows = deliverable.exclude(_undeliverable()).order_by("id").values_list("id", "email", "language")
     known, created, chunk = set(locales), 0, []
-    for contact_id, email, language in rows.iterator(chunk_size=FREEZE_CHUNK):
-        locale = language if language in known else locales[0]
-        chunk.append(Message(mailing=mailing, contact_id=contact_id, email=email, locale=locale))
+    source = _source_with_variants(mailing)
+
+    def flush(rows_: list[tuple[int, str, str]]) -> int:
+        # The source sorts a whole chunk in one call (one query), never one recipient at a time.
+        chosen = source.mailable_recipient_variants([row[0] for row in rows_]) if source is not None else {}
+        messages = []
+        for contact_id, email, language in rows_:
+            language, variant = chosen.get(contact_id, (language, ""))
+            locale = language if language in known else locales[0]
+            messages.append(Message(mailing=mailing, contact_id=contact_id, email=email, locale=locale,
+                                    variant=variant))
+        return len(Message.objects.bulk_create(messages, ignore_conflicts=True))
+
+    for row in rows.iterator(chunk_size=FREEZE_CHUNK):
+        chunk.append(row)
         if len(chunk) >= FREEZE_CHUNK:
-            created += len(Message.objects.bulk_create(chunk, ignore_conflicts=True))
+            created += flush(chunk)
             chunk = []
     if chunk:
-        created += len(Message.objects.bulk_create(chunk, ignore_conflicts=True))
+        created += flush(chunk)
     mailing.recipients_count = Message.objects.filter(mailing=mailing).count()
     mailing.suppressed_count, mailing.skipped_count = suppressed, skipped
     mailing.frozen_at = mailing.frozen_at or timezone.now()
@@ -274,8 +336,10 @@ def mailing_start(*, mailing: Mailing) -> FreezeResult:
     mailing_validate_for_send(mailing=mailing)
     if mailing.source:
         mailing_content_copy_from_source(mailing=mailing)
-    mailing_render(mailing=mailing)
+    # Frozen before rendering: which variants exist depends on who is in the audience.
     result = mailing_freeze_audience(mailing=mailing)
+    mailing_variants_copy_from_source(mailing=mailing)
+    mailing_render(mailing=mailing)
     if not result.recipients:
         raise ValidationError(
             _("Nobody to send to: %(suppressed)s suppressed, %(skipped)s bounced or stale.")
@@ -284,6 +348,8 @@ def mailing_start(*, mailing: Mailing) -> FreezeResult:
     now = timezone.now()
     mailing.status, mailing.started_at = Status.SENDING, now
     mailing.save(update_fields=["status", "started_at"])
+    if mailing.source:
+        mailable_sending_started(mailable_resolve(mailing.source))
     _dispatch_on_commit(mailing.pk)
     return result
 
