@@ -52,3 +52,13 @@ def register_send_as_mailing_item():
     from newsletters.issue_views import SendAsMailingMenuItem
 
     return SendAsMailingMenuItem()
+
+
+@hooks.register("after_create_page")
+def grant_issue_rights_on_a_new_issue_page(request, page):
+    """A newsletter's new issue page (or its translation): the press office may write and send below it."""
+    from newsletters.models import NewsletterIndexPage
+    from newsletters.services.roles import newsletter_roles_ensure
+
+    if isinstance(page.specific, NewsletterIndexPage):
+        newsletter_roles_ensure()

@@ -16,11 +16,12 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.models.base import HeadlessPage
 from newsletters.blocks import IssueBodyBlock
 
 
-class NewsletterIndexPage(Page):
-    """The issues of one newsletter (its archive)."""
+class NewsletterIndexPage(HeadlessPage):
+    """The issues of one newsletter (its archive); the front end shows it, and previews it, like any section."""
 
     newsletter = models.ForeignKey("newsletters.Newsletter", verbose_name=_("newsletter"), on_delete=models.PROTECT,
                                    related_name="+")

@@ -30,3 +30,22 @@ def issue_mailing_create(*, issue: NewsletterIssuePage, user=None) -> tuple[int,
         title=f"{newsletter.name()}: {issue.title}", source=source, sender_id=newsletter.sender_id,
         audience_providers=[source], unsubscribe_scope=newsletter.reference, user=user,
     )
+
+
+@transaction.atomic
+def newsletter_issue_index_ensure(*, newsletter, title: str = "") -> "NewsletterIndexPage":
+    """The page holding a newsletter's issues, under the German home page; created and published if missing.
+    Safe to call twice. The press office may write, publish and send the issues below it."""
+    from cms.models import HomePage
+    from newsletters.models import NewsletterIndexPage
+    from newsletters.services.roles import newsletter_roles_ensure
+
+    home = HomePage.objects.filter(locale__language_code="de").first()
+    index = NewsletterIndexPage.objects.filter(newsletter=newsletter, locale=home.locale).first()
+    if index is None:
+        index = NewsletterIndexPage(title=title or f"Newsletter {newsletter.name('de')}",
+                                    slug=f"newsletter-{newsletter.slug}"[:255], newsletter=newsletter)
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    newsletter_roles_ensure()
+    return index

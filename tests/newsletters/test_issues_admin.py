@@ -94,3 +94,17 @@ def test_without_mailing_rights_the_send_page_is_refused(client, django_user_mod
     url = reverse("newsletters_issue_send", args=[issue.pk])
     assert client.get(url).status_code in (302, 403)
     assert client.post(url).status_code in (302, 403) and not Mailing.objects.exists()
+
+
+def test_the_press_office_writes_and_sends_issues(client, django_user_model, newsletter, issue):
+    from newsletters.services.issues import newsletter_issue_index_ensure
+    from outreach.services.roles import press_office_group_ensure
+
+    index = newsletter_issue_index_ensure(newsletter=newsletter)
+    assert issue.get_parent().pk == index.pk
+    officer = django_user_model.objects.create_user("presse-issue", "p@example.org", "pw-for-tests-only")
+    officer.groups.add(press_office_group_ensure())
+    client.force_login(officer)
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[issue.pk])).status_code == 200
+    response = client.post(reverse("newsletters_issue_send", args=[issue.pk]))
+    assert response.status_code == 302 and Mailing.objects.get().created_by == officer
