@@ -241,11 +241,11 @@ def mjml_render(source: str) -> str:
 
 def mailing_draft_create(*, title: str, source: str, sender_id: int, audience_providers: list[str],
                          unsubscribe_scope: str = "", user=None) -> tuple[int, str]:
-    """A draft mailing of a registered source ("app_label.model:pk") to registered audiences. Returns its id
-    and the admin URL of its overview, where the engine's preview, test send, schedule, progress and report
+    """A draft mailing of a registered source ("app_label.model:pk") to registered audiences, its content
+    copied from the source (each locale, variant ""). Returns its id and the admin URL of its overview, where the engine's preview, test send, schedule, progress and report
     are. Raises ValidationError like any mailing save."""
     from outreach.models import Mailing, SenderIdentity
-    from outreach.services.mailings import mailing_save
+    from outreach.services.mailings import mailing_content_copy_from_source, mailing_save
     from outreach.viewsets.mailings import overview_url
 
     mailing = mailing_save(mailing=None, values={"title": title[:255], "source": source,
@@ -254,6 +254,9 @@ def mailing_draft_create(*, title: str, source: str, sender_id: int, audience_pr
                            contents={}, user=user)
     if unsubscribe_scope:
         Mailing.objects.filter(pk=mailing.pk).update(unsubscribe_scope=unsubscribe_scope)
+    # Copied now so that the overview previews and test-sends each language at once; the start copies again,
+    # so an edit of the source until then is what goes out.
+    mailing_content_copy_from_source(mailing=mailing)
     return mailing.pk, overview_url(mailing)
 
 

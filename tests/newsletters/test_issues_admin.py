@@ -52,6 +52,10 @@ def test_sending_creates_the_engines_mailing_and_leads_to_it(admin_client, issue
     assert mailing.unsubscribe_scope == newsletter.reference and mailing.status == Mailing.Status.DRAFT
     overview = admin_client.get(response.url)
     assert overview.status_code == 200
+    # The engine previews and test-sends each language at once (the content as a reader without topics gets it).
+    assert sorted(mailing.contents.values_list("locale", flat=True)) == ["de", "en"]
+    preview = admin_client.get(reverse("outreach_mailings:preview", args=[mailing.pk, "en"]))
+    assert preview.status_code == 200 and "July 2026" in preview.content.decode()
 
 
 def test_a_block_that_does_not_render_is_named_and_nothing_is_created(admin_client, broken_issue):
