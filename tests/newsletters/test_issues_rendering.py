@@ -116,3 +116,27 @@ def test_a_paused_or_pending_subscriber_is_not_in_the_audience(newsletter, topic
     assert "jonas.weber@example.org" not in emails and "lena.hoffmann@example.org" not in emails
     assert len(emails) == 10  # only the readers of topic B
     assert Topic.objects.filter(pk=b.pk).exists()
+
+
+def test_a_click_in_a_topic_variant_leads_to_that_variants_link(newsletter, topics, audience):
+    """Links are numbered per rendered body: a variant's link n is not the plain locale's link n."""
+    from outreach.selectors_tracking import mailing_link_urls
+    from outreach.services.tracking import message_click_url
+    from tests.newsletters.issues import block
+
+    a, b = topics
+    body = full_body(topic_a=a, topic_b=b)
+    body.insert(0, block("topic_section", {"topic": b.pk, "heading": "B zuerst", "content": [
+        block("rich_text", '<p><a href="https://www.example.org/nur-b">Nur B</a></p>')]}))
+    issue = make_issue(newsletter, body=body)
+    mailing = Mailing.objects.get(pk=issue_mailing_create(issue=issue)[0])
+    mailing.track_clicks = True
+    mailing.save(update_fields=["track_clicks"])
+    mailing_send(mailing=mailing)
+    jonas = Message.objects.get(mailing=mailing, email="jonas.weber@example.org")
+    lena = Message.objects.get(mailing=mailing, email="lena.hoffmann@example.org")
+    assert jonas.variant and jonas.variant != lena.variant
+    urls = mailing_link_urls(mailing_id=mailing.pk, locale="de", variant=jonas.variant)
+    index = urls.index("https://www.example.org/nur-b")
+    assert message_click_url(token=jonas.token, index=index) == "https://www.example.org/nur-b"
+    assert message_click_url(token=lena.token, index=index) != "https://www.example.org/nur-b"
