@@ -15,7 +15,10 @@ apps use, each small and documented where it is defined: unsubscribe scopes
 newsletter), transactional_mail_send (a confirmation request through the same
 delivery backend), and the contact doors (address_may_be_mailed,
 contact_for_address, contact_timeline_record, contact_unsubscribe_everywhere,
-contact_personal_data). Admin pages are extended by the Wagtail hook
+contact_personal_data). A source may also sort recipients into variants of a locale (VariantMailable: a
+newsletter issue's topic sections) and hear when its mailing starts (mailable_sending_started); an app
+creates a draft mailing of its source with mailing_draft_create and previews through mail_content_render
+and mjml_render, the engine's one render path. Admin pages are extended by the Wagtail hook
 "outreach_contact_sections" (outreach.viewsets.contacts), not from here.
 """
 
@@ -242,8 +245,9 @@ def mjml_render(source: str) -> str:
 def mailing_draft_create(*, title: str, source: str, sender_id: int, audience_providers: list[str],
                          unsubscribe_scope: str = "", user=None) -> tuple[int, str]:
     """A draft mailing of a registered source ("app_label.model:pk") to registered audiences, its content
-    copied from the source (each locale, variant ""). Returns its id and the admin URL of its overview, where the engine's preview, test send, schedule, progress and report
-    are. Raises ValidationError like any mailing save."""
+    copied from the source (each locale, variant ""). Returns its id and the admin URL of its overview, where
+    the engine's preview, test send, schedule, progress and report are. Raises ValidationError like any
+    mailing save."""
     from outreach.models import Mailing, SenderIdentity
     from outreach.services.mailings import mailing_content_copy_from_source, mailing_save
     from outreach.viewsets.mailings import overview_url

@@ -30,7 +30,8 @@ from outreach.models.privacy import ExportLog, SuppressionEntry, email_hash
 
 __all__ = [
     "ActivityEvent", "BounceReason", "Contact", "ContactImport", "ContactList", "ExportLog", "FollowUp", "InboundMessage",
-    "JournalistProfile", "Language", "ListMembership", "Mailing", "MailingAttachment", "MailingContent", "MailingVariant", "Message",
+    "JournalistProfile", "Language", "ListMembership", "Mailing", "MailingAttachment", "MailingContent", "MailingVariant",
+    "Message",
     "MessageEvent", "Organisation", "OrganisationKind", "ProtagonistProfile", "Segment", "SenderIdentity",
     "SuppressionEntry", "email_hash",
 ]

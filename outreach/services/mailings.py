@@ -14,23 +14,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outreach.mailable import (
-    VariantMailable,
-    audience_provider_contact_ids,
-    mailable_resolve,
-    mailable_sending_started,
-)
-from outreach.models import (
-    Contact,
-    ListMembership,
-    Mailing,
-    MailingAttachment,
-    MailingContent,
-    MailingVariant,
-    Message,
-)
+from outreach.mailable import audience_provider_contact_ids, mailable_resolve, mailable_sending_started
+from outreach.models import Contact, ListMembership, Mailing, MailingAttachment, MailingContent, Message
 from outreach.rendering import render_content
 from outreach.segments import not_suppressed, rules_to_q
+from outreach.services.variants import mailing_variants_copy_from_source, source_with_variants
 
 logger = logging.getLogger(__name__)
 
@@ -210,61 +198,21 @@ def mailing_content_copy_from_source(*, mailing: Mailing) -> list[str]:
 
 @transaction.atomic
 def mailing_render(*, mailing: Mailing) -> int:
-    """Render every locale once (MJML to HTML, footer, text part); merge fields stay in. Returns how many.
-
-    Raises ValidationError if a locale has no body. Safe to call again: it renders afresh.
+    """Render every locale, and every variant of one, once (MJML to HTML, footer, text part); merge fields stay
+    in. Returns how many. Raises ValidationError if one has no body. Safe to call again: it renders afresh.
     """
     imprint = mailing.sender.imprint if mailing.sender_id else ""
     now = timezone.now()
-    contents = list(mailing.contents.all())
-    for content in contents:
+    rows = [*mailing.contents.all(), *mailing.variants.all()]
+    for row in rows:  # MailingContent and MailingVariant share these field names
         try:
-            rendered = render_content(
-                locale=content.locale, body_mjml=content.body_mjml, body_html=content.body_html,
-                body_text=content.body_text, preheader=content.preheader, imprint=imprint,
-            )
+            rendered = render_content(locale=row.locale, body_mjml=row.body_mjml, body_html=row.body_html,
+                                      body_text=row.body_text, preheader=row.preheader, imprint=imprint)
         except ValueError as exc:
-            raise ValidationError(_("%(locale)s: %(reason)s") % {"locale": content.locale, "reason": exc}) from exc
-        content.rendered_html, content.rendered_text, content.rendered_at = rendered.html, rendered.text, now
-        content.save(update_fields=["rendered_html", "rendered_text", "rendered_at"])
-    variants = list(mailing.variants.all())
-    for variant in variants:
-        try:
-            rendered = render_content(
-                locale=variant.locale, body_mjml=variant.body_mjml, body_html=variant.body_html,
-                body_text=variant.body_text, preheader=variant.preheader, imprint=imprint,
-            )
-        except ValueError as exc:
-            raise ValidationError(_("%(locale)s: %(reason)s") % {"locale": variant.locale, "reason": exc}) from exc
-        variant.rendered_html, variant.rendered_text, variant.rendered_at = rendered.html, rendered.text, now
-        variant.save(update_fields=["rendered_html", "rendered_text", "rendered_at"])
-    return len(contents) + len(variants)
-
-
-def _source_with_variants(mailing: Mailing) -> VariantMailable | None:
-    if not mailing.source:
-        return None
-    source = mailable_resolve(mailing.source)
-    return source if isinstance(source, VariantMailable) else None
-
-
-@transaction.atomic
-def mailing_variants_copy_from_source(*, mailing: Mailing) -> int:
-    """Copy the content of every (locale, variant) the frozen messages use, once each. Returns how many.
-
-    Variants nobody in the audience gets are neither copied nor rendered. Safe to call again.
-    """
-    source = _source_with_variants(mailing)
-    if source is None:
-        return 0
-    pairs = set(Message.objects.filter(mailing=mailing).exclude(variant="").values_list("locale", "variant").distinct())
-    MailingVariant.objects.filter(mailing=mailing).delete()
-    for locale, key in sorted(pairs):
-        content = source.mailable_variant_content(locale, key)
-        MailingVariant.objects.create(mailing=mailing, locale=locale, key=key, subject=content.subject[:255],
-                                      preheader=content.preheader[:255], body_mjml=content.mjml,
-                                      body_html=content.html, body_text=content.text)
-    return len(pairs)
+            raise ValidationError(_("%(locale)s: %(reason)s") % {"locale": row.locale, "reason": exc}) from exc
+        row.rendered_html, row.rendered_text, row.rendered_at = rendered.html, rendered.text, now
+        row.save(update_fields=["rendered_html", "rendered_text", "rendered_at"])
+    return len(rows)
 
 
 @transaction.atomic
@@ -286,7 +234,7 @@ def mailing_freeze_audience(*, mailing: Mailing) -> FreezeResult:
     skipped = deliverable.filter(_undeliverable()).count()
     rows = deliverable.exclude(_undeliverable()).order_by("id").values_list("id", "email", "language")
     known, created, chunk = set(locales), 0, []
-    source = _source_with_variants(mailing)
+    source = source_with_variants(mailing)
 
     def flush(rows_: list[tuple[int, str, str]]) -> int:
         # The source sorts a whole chunk in one call (one query), never one recipient at a time.

@@ -383,8 +383,8 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
                 # Still alive: a slow (rate-limited) batch must not look lost to the recovery.
                 Message.objects.filter(mailing_id=mailing_id, status=MessageStatus.SENDING,
                                        claimed_by=worker_task_id).update(claimed_at=timezone.now())
-            envelope = personalise(parts=parts[(message.locale, message.variant) if message.variant else message.locale],
-                                   mailing=mailing, contact=message.contact,
+            key = (message.locale, message.variant) if message.variant else message.locale
+            envelope = personalise(parts=parts[key], mailing=mailing, contact=message.contact,
                                    email=message.email, locale=message.locale, token=message.token,
                                    message_pk=message.pk)
             limiter.acquire()
