@@ -10,9 +10,15 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         from newsletters.selectors import newsletter_confirmed_contact_ids
         from newsletters.services.preferences import newsletter_scope_unsubscribe
-        from outreach.mailable import register_audience_provider, register_unsubscribe_scope
+        from cms.api.visibility import register_api_pages_filter
+        from newsletters.mailable import ISSUE_LABEL, issue_audience_contact_ids
+        from newsletters.models import NewsletterIssuePage
+        from outreach.mailable import register_audience_provider, register_mailable_source, register_unsubscribe_scope
 
         register_audience_provider("newsletters.newsletter", newsletter_confirmed_contact_ids)
+        register_audience_provider(ISSUE_LABEL, issue_audience_contact_ids)
+        register_mailable_source(ISSUE_LABEL, lambda pk: NewsletterIssuePage.objects.get(pk=pk))
+        register_api_pages_filter(_issues_sent_only)
         register_unsubscribe_scope("newsletters.newsletter", describe=_newsletter_describe,
                                    unsubscribe=newsletter_scope_unsubscribe, members=_newsletter_members)
 
@@ -40,3 +46,10 @@ def _newsletter_members(pk: int, contact_ids: list[int]) -> set[int]:
     from newsletters.selectors import newsletter_confirmed_contact_ids
 
     return set(newsletter_confirmed_contact_ids(pk).filter(contact_id__in=contact_ids))
+
+
+def _issues_sent_only(queryset):
+    """The public pages API shows an issue only once it was sent: a published draft is not news yet."""
+    from newsletters.models import NewsletterIssuePage
+
+    return queryset.exclude(pk__in=NewsletterIssuePage.objects.filter(sent_at__isnull=True).values("pk"))

@@ -29,3 +29,23 @@ def contact_subscriptions(*, contact_id: int) -> QuerySet:
     return (Subscription.objects.filter(contact_id=contact_id)
             .select_related("newsletter", "consent_text", "privacy_notice")
             .prefetch_related("topics", "regions", "events__actor").order_by("newsletter__name_de"))
+
+
+def issue_audience_by_language(*, issue) -> dict[str, int]:
+    """How many subscribers get the issue in each of its languages (their own if the newsletter and the issue
+    have it, else the newsletter's default), before the engine takes out suppressed and bounced addresses."""
+    from django.db.models import Count
+
+    from newsletters.mailable import issue_audience_contact_ids, issue_mailable_locales
+
+    newsletter = issue.newsletter
+    if newsletter is None:
+        return {}
+    locales = issue_mailable_locales(issue=issue)
+    counts: dict[str, int] = {locale: 0 for locale in locales}
+    rows = (Subscription.objects.filter(newsletter=newsletter, contact_id__in=issue_audience_contact_ids(issue.pk))
+            .values("language").annotate(n=Count("id")))
+    for row in rows:
+        language = newsletter.language_for(row["language"])
+        counts[language if language in counts else locales[0]] += row["n"]
+    return counts

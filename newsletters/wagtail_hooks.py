@@ -36,3 +36,29 @@ def contact_newsletter_section(request, contact):
         "proof_url_name": subscription_viewset.get_url_name("proof"),
         "states": Subscription.State,
     }, request=request)
+
+
+@hooks.register("register_admin_urls")
+def register_issue_urls():
+    from django.urls import path
+
+    from newsletters.issue_views import IssueSendView
+
+    return [path("newsletters/issues/<int:pk>/send/", IssueSendView.as_view(), name="newsletters_issue_send")]
+
+
+@hooks.register("register_page_action_menu_item")
+def register_send_as_mailing_item():
+    from newsletters.issue_views import SendAsMailingMenuItem
+
+    return SendAsMailingMenuItem()
+
+
+@hooks.register("after_create_page")
+def grant_issue_rights_on_a_new_issue_page(request, page):
+    """A newsletter's new issue page (or its translation): the press office may write and send below it."""
+    from newsletters.models import NewsletterIndexPage
+    from newsletters.services.roles import newsletter_roles_ensure
+
+    if isinstance(page.specific, NewsletterIndexPage):
+        newsletter_roles_ensure()

@@ -15,7 +15,10 @@ apps use, each small and documented where it is defined: unsubscribe scopes
 newsletter), transactional_mail_send (a confirmation request through the same
 delivery backend), and the contact doors (address_may_be_mailed,
 contact_for_address, contact_timeline_record, contact_unsubscribe_everywhere,
-contact_personal_data). Admin pages are extended by the Wagtail hook
+contact_personal_data). A source may also sort recipients into variants of a locale (VariantMailable: a
+newsletter issue's topic sections) and hear when its mailing starts (mailable_sending_started); an app
+creates a draft mailing of its source with mailing_draft_create and previews through mail_content_render
+and mjml_render, the engine's one render path. Admin pages are extended by the Wagtail hook
 "outreach_contact_sections" (outreach.viewsets.contacts), not from here.
 
 A source may also give per-recipient merge fields (RECIPIENT_FIELDS, e.g. a
@@ -71,6 +74,33 @@ class Mailable(Protocol):
 
     def mailable_content(self, locale: str) -> MailContent:
         """Subject, body and attachments in one of mailable_locales()."""
+
+
+@runtime_checkable
+class VariantMailable(Mailable, Protocol):
+    """A Mailable whose recipients do not all get the same body in one locale (a newsletter issue whose
+    topic sections go only to subscribers of that topic). Optional: the engine checks for it.
+
+    When the audience is frozen, the engine asks, a chunk of contacts at a time, which locale and variant each
+    recipient gets; then it asks once for each (locale, variant) that occurs and renders it once, never per
+    recipient. Variant "" is the locale's plain mailable_content(). A locale the mailable does not offer falls
+    back to the first of mailable_locales(), as for any mailing.
+    """
+
+    def mailable_recipient_variants(self, contact_ids: list[int]) -> dict[int, tuple[str, str]]:
+        """{contact id: (locale, variant key)} for those of these contacts it knows; the rest get their own
+        language and variant ""."""
+
+    def mailable_variant_content(self, locale: str, variant: str) -> MailContent:
+        """Subject and body of one variant (a key mailable_recipient_variants gave) in one locale."""
+
+
+def mailable_sending_started(mailable: Mailable) -> None:
+    """Tell a source that a mailing of it has started (in the start's transaction), if it wants to know:
+    an optional method mailable_sending_started() (a newsletter issue enters the public archive then)."""
+    hook = getattr(mailable, "mailable_sending_started", None)
+    if callable(hook):
+        hook()
 
 
 _mailable_sources: dict[str, Callable[[int], Mailable]] = {}
@@ -234,6 +264,50 @@ def unsubscribe_scope_apply(reference: str, *, contact_id: int, source: str, abo
         return False
     scope, pk = found
     return bool(scope.unsubscribe(pk, contact_id=contact_id, source=source, about=about))
+
+
+# --- Rendering, for an app's own preview ----------------------------------------------------------------
+
+def mail_content_render(content: MailContent, *, locale: str, imprint: str = "") -> tuple[str, str]:
+    """(html, text) of content as the engine renders it once per locale (MJML, remote fonts stripped, footer),
+    with merge fields still in. For previews and archive pages of a source; raises what MJML raises."""
+    from outreach.rendering import render_content
+
+    rendered = render_content(locale=locale, body_mjml=content.mjml, body_html=content.html, body_text=content.text,
+                              preheader=content.preheader, imprint=imprint)
+    return rendered.html, rendered.text
+
+
+def mjml_render(source: str) -> str:
+    """MJML to HTML through the engine's one pipeline (no remote fonts, no scripts), without footer or
+    merge fields: for an app's archive or web version, which must carry nothing personal."""
+    from outreach.rendering import mjml_to_html, strip_remote_styles, strip_scripts
+
+    return strip_remote_styles(strip_scripts(mjml_to_html(source)))
+
+
+# --- A mailing of a source -----------------------------------------------------------------------------
+
+def mailing_draft_create(*, title: str, source: str, sender_id: int, audience_providers: list[str],
+                         unsubscribe_scope: str = "", user=None) -> tuple[int, str]:
+    """A draft mailing of a registered source ("app_label.model:pk") to registered audiences, its content
+    copied from the source (each locale, variant ""). Returns its id and the admin URL of its overview, where
+    the engine's preview, test send, schedule, progress and report are. Raises ValidationError like any
+    mailing save."""
+    from outreach.models import Mailing, SenderIdentity
+    from outreach.services.mailings import mailing_content_copy_from_source, mailing_save
+    from outreach.viewsets.mailings import overview_url
+
+    mailing = mailing_save(mailing=None, values={"title": title[:255], "source": source,
+                                                 "sender": SenderIdentity.objects.get(pk=sender_id),
+                                                 "audience_providers": audience_providers},
+                           contents={}, user=user)
+    if unsubscribe_scope:
+        Mailing.objects.filter(pk=mailing.pk).update(unsubscribe_scope=unsubscribe_scope)
+    # Copied now so that the overview previews and test-sends each language at once; the start copies again,
+    # so an edit of the source until then is what goes out.
+    mailing_content_copy_from_source(mailing=mailing)
+    return mailing.pk, overview_url(mailing)
 
 
 # --- Transactional mail ------------------------------------------------------------------------------

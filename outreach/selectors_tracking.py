@@ -1,6 +1,7 @@
 """Reads for tracking: a locale's tracked links (for the redirect), a mailing's open and click figures,
 and the replies that came back to it."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -10,6 +11,7 @@ from outreach.models import (
     InboundMessage,
     Mailing,
     MailingContent,
+    MailingVariant,
     Message,
     MessageEvent,
     SuppressionEntry,
@@ -35,17 +37,22 @@ def message_is_unsubscribed(*, message: Message) -> bool:
     return SuppressionEntry.objects.filter(email_hash__in=hashes).count() == len(hashes)
 
 
-def mailing_link_urls(*, mailing_id: int, locale: str) -> list[str]:
-    """The trackable URLs of one locale's rendered HTML, link n at index n. [] if there is no such content.
+def mailing_link_urls(*, mailing_id: int, locale: str, variant: str = "") -> list[str]:
+    """The trackable URLs of one locale's (or variant's) rendered HTML, link n at index n. [] if there is no
+    such content.
 
     Parsed with the same function personalisation used (outreach.tracking.links),
-    from the same stored HTML, and cached per mailing, locale and render.
+    from the same stored HTML, and cached per mailing, locale, variant and render.
     """
-    content = MailingContent.objects.filter(mailing_id=mailing_id, locale=locale)
+    if variant:
+        content = MailingVariant.objects.filter(mailing_id=mailing_id, locale=locale, key=variant)
+    else:
+        content = MailingContent.objects.filter(mailing_id=mailing_id, locale=locale)
     rendered_at = content.values_list("rendered_at", flat=True).first()
     if rendered_at is None:
         return []
-    key = f"outreach:tracked-links:{mailing_id}:{locale}:{rendered_at.timestamp()}"
+    variant_key = hashlib.sha256(variant.encode()).hexdigest()[:16] if variant else ""
+    key = f"outreach:tracked-links:{mailing_id}:{locale}:{variant_key}:{rendered_at.timestamp()}"
     urls = cache.get(key)
     if urls is None:
         markup = content.values_list("rendered_html", flat=True).first() or ""

@@ -34,6 +34,7 @@ from cms.api.filters import (
     TopicFilter,
 )
 from cms.api.params import OFFSET_MAX, query_parameters_validate
+from cms.api.visibility import pages_filtered
 from cms.services.translations import pages_translated_only
 from media.api import DOWNLOAD_FILTER_SPEC, PublicImageSerializer
 from media.services import HOLDS_LIFTED_ATTRIBUTE, media_held
@@ -102,7 +103,8 @@ class ContentPagesAPIViewSet(PublicEndpointMixin, PagesAPIViewSet):
         if not hasattr(self, "_base_queryset"):
             try:
                 # Aliases into another locale are placeholders holding the source's text.
-                self._base_queryset = pages_translated_only(super().get_base_queryset().select_related("locale"))
+                self._base_queryset = pages_filtered(
+                    pages_translated_only(super().get_base_queryset().select_related("locale")))
             except Site.DoesNotExist as e:
                 raise BadRequestError(_("No site matches '%(site)s'.") % {"site": self.request.GET["site"]}) from e
         return self._base_queryset.all()

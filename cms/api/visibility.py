@@ -34,3 +34,20 @@ def pages_visible(queryset, *, request):
     for path in hidden_page_paths(request):
         queryset = queryset.exclude(path__startswith=path)
     return queryset
+
+
+# Page types whose own rule adds to "live and not restricted" (a newsletter issue is public only once sent).
+# Registered by the app that owns the type (cms imports no other app); every pages endpoint applies them.
+_pages_filters: list = []
+
+
+def register_api_pages_filter(function) -> None:
+    """function(queryset of pages) -> the queryset without what the public may not see yet."""
+    if function not in _pages_filters:
+        _pages_filters.append(function)
+
+
+def pages_filtered(queryset):
+    for function in _pages_filters:
+        queryset = function(queryset)
+    return queryset

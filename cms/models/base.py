@@ -98,7 +98,7 @@ class HomePage(HeadlessPage):
         "cms.RegionIndexPage", "cms.InitiativeIndexPage", "cms.NewsIndexPage",
         "cms.EventIndexPage", "cms.StudyIndexPage",
         # Named, not imported: cms does not import press (DESIGN.md).
-        "press.NewsroomPage",
+        "press.NewsroomPage", "newsletters.NewsletterIndexPage",
     ]
     max_count_per_parent = 1
 

@@ -96,6 +96,10 @@ def demo_newsletters_load() -> DemoNewslettersReport:
             newsletter.regions.set(RegionPage.objects.filter(slug__in=regions, locale__language_code="de"))
             report.created.append(f"newsletter: {newsletter.name_de}")
         newsletters[newsletter.slug] = newsletter
+    from newsletters.services.issues import newsletter_issue_index_ensure
+
+    for newsletter in newsletters.values():
+        newsletter_issue_index_ensure(newsletter=newsletter)
     for email, name, language, slugs in SUBSCRIBERS:
         for slug in slugs:
             newsletter = newsletters[slug]

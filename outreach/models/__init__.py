@@ -21,6 +21,7 @@ from outreach.models.mailings import (
     Mailing,
     MailingAttachment,
     MailingContent,
+    MailingVariant,
     Message,
     MessageEvent,
     SenderIdentity,
@@ -29,7 +30,8 @@ from outreach.models.privacy import ExportLog, SuppressionEntry, email_hash
 
 __all__ = [
     "ActivityEvent", "BounceReason", "Contact", "ContactImport", "ContactList", "ExportLog", "FollowUp", "InboundMessage",
-    "JournalistProfile", "Language", "ListMembership", "Mailing", "MailingAttachment", "MailingContent", "Message",
+    "JournalistProfile", "Language", "ListMembership", "Mailing", "MailingAttachment", "MailingContent", "MailingVariant",
+    "Message",
     "MessageEvent", "Organisation", "OrganisationKind", "ProtagonistProfile", "Segment", "SenderIdentity",
     "SuppressionEntry", "email_hash",
 ]

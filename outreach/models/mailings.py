@@ -124,6 +124,37 @@ class MailingContent(models.Model):
         return f"{self.mailing} [{self.locale}]"
 
 
+class MailingVariant(models.Model):
+    """One more version of a locale, for the recipients a source sorts into it (outreach.mailable.VariantMailable).
+
+    A newsletter issue with topic sections is one variant per combination of topics present in its audience.
+    Kept apart from MailingContent, which the editor writes and the admin lists per locale: variants are
+    derived at the start, rendered once each like a locale, and only sending and tracking read them.
+    """
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="variants")
+    locale = models.CharField(_("language"), max_length=5)
+    key = models.CharField(_("variant"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=255)
+    preheader = models.CharField(_("preheader"), max_length=255, blank=True)
+    body_mjml = models.TextField(_("body (MJML)"), blank=True)
+    body_html = models.TextField(_("body (HTML)"), blank=True)
+    body_text = models.TextField(_("body (plain text)"), blank=True)
+    rendered_html = models.TextField(blank=True, editable=False)
+    rendered_text = models.TextField(blank=True, editable=False)
+    rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("mailing variant")
+        verbose_name_plural = _("mailing variants")
+        ordering = ["mailing", "locale", "key"]
+        constraints = [models.UniqueConstraint(fields=["mailing", "locale", "key"],
+                                               name="outreach_mailingvariant_unique")]
+
+    def __str__(self):
+        return f"{self.mailing} [{self.locale}/{self.key}]"
+
+
 class MailingAttachment(models.Model):
     """A file sent with every message of one locale, copied at send time so a later edit of the source
     cannot change what the remaining batches send."""
@@ -185,6 +216,8 @@ class Message(models.Model):
     )
     email = models.EmailField(_("address"), max_length=254)
     locale = models.CharField(_("language"), max_length=5)
+    # A MailingVariant key of this locale, or "" for the locale's MailingContent.
+    variant = models.CharField(_("variant"), max_length=200, blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     token = models.CharField(max_length=32, unique=True, default=message_token, editable=False)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach.blocks import mailing_blocks_to_mjml
-from outreach.mailable import audience_provider_contact_ids, mailable_resolve
+from outreach.mailable import audience_provider_contact_ids, mailable_resolve, mailable_sending_started
 from outreach.models import Contact, ListMembership, Mailing, MailingAttachment, MailingContent, Message
 from outreach.rendering import render_content
 from outreach.services.mailing_checks import content_send_problems
 from outreach.segments import not_suppressed, rules_to_q
+from outreach.services.variants import mailing_variants_copy_from_source, source_with_variants
 
 logger = logging.getLogger(__name__)
 
@@ -212,24 +213,21 @@ def mailing_content_copy_from_source(*, mailing: Mailing) -> list[str]:
 
 @transaction.atomic
 def mailing_render(*, mailing: Mailing) -> int:
-    """Render every locale once (MJML to HTML, footer, text part); merge fields stay in. Returns how many.
-
-    Raises ValidationError if a locale has no body. Safe to call again: it renders afresh.
+    """Render every locale, and every variant of one, once (MJML to HTML, footer, text part); merge fields stay
+    in. Returns how many. Raises ValidationError if one has no body. Safe to call again: it renders afresh.
     """
     imprint = mailing.sender.imprint if mailing.sender_id else ""
     now = timezone.now()
-    contents = list(mailing.contents.all())
-    for content in contents:
+    rows = [*mailing.contents.all(), *mailing.variants.all()]
+    for row in rows:  # MailingContent and MailingVariant share these field names
         try:
-            rendered = render_content(
-                locale=content.locale, body_mjml=content.body_mjml, body_html=content.body_html,
-                body_text=content.body_text, preheader=content.preheader, imprint=imprint,
-            )
+            rendered = render_content(locale=row.locale, body_mjml=row.body_mjml, body_html=row.body_html,
+                                      body_text=row.body_text, preheader=row.preheader, imprint=imprint)
         except ValueError as exc:
-            raise ValidationError(_("%(locale)s: %(reason)s") % {"locale": content.locale, "reason": exc}) from exc
-        content.rendered_html, content.rendered_text, content.rendered_at = rendered.html, rendered.text, now
-        content.save(update_fields=["rendered_html", "rendered_text", "rendered_at"])
-    return len(contents)
+            raise ValidationError(_("%(locale)s: %(reason)s") % {"locale": row.locale, "reason": exc}) from exc
+        row.rendered_html, row.rendered_text, row.rendered_at = rendered.html, rendered.text, now
+        row.save(update_fields=["rendered_html", "rendered_text", "rendered_at"])
+    return len(rows)
 
 
 @transaction.atomic
@@ -251,14 +249,26 @@ def mailing_freeze_audience(*, mailing: Mailing) -> FreezeResult:
     skipped = deliverable.filter(_undeliverable()).count()
     rows = deliverable.exclude(_undeliverable()).order_by("id").values_list("id", "email", "language")
     known, created, chunk = set(locales), 0, []
-    for contact_id, email, language in rows.iterator(chunk_size=FREEZE_CHUNK):
-        locale = language if language in known else locales[0]
-        chunk.append(Message(mailing=mailing, contact_id=contact_id, email=email, locale=locale))
+    source = source_with_variants(mailing)
+
+    def flush(rows_: list[tuple[int, str, str]]) -> int:
+        # The source sorts a whole chunk in one call (one query), never one recipient at a time.
+        chosen = source.mailable_recipient_variants([row[0] for row in rows_]) if source is not None else {}
+        messages = []
+        for contact_id, email, language in rows_:
+            language, variant = chosen.get(contact_id, (language, ""))
+            locale = language if language in known else locales[0]
+            messages.append(Message(mailing=mailing, contact_id=contact_id, email=email, locale=locale,
+                                    variant=variant))
+        return len(Message.objects.bulk_create(messages, ignore_conflicts=True))
+
+    for row in rows.iterator(chunk_size=FREEZE_CHUNK):
+        chunk.append(row)
         if len(chunk) >= FREEZE_CHUNK:
-            created += len(Message.objects.bulk_create(chunk, ignore_conflicts=True))
+            created += flush(chunk)
             chunk = []
     if chunk:
-        created += len(Message.objects.bulk_create(chunk, ignore_conflicts=True))
+        created += flush(chunk)
     mailing.recipients_count = Message.objects.filter(mailing=mailing).count()
     mailing.suppressed_count, mailing.skipped_count = suppressed, skipped
     mailing.frozen_at = mailing.frozen_at or timezone.now()
@@ -289,8 +299,10 @@ def mailing_start(*, mailing: Mailing) -> FreezeResult:
     mailing_validate_for_send(mailing=mailing)
     if mailing.source:
         mailing_content_copy_from_source(mailing=mailing)
-    mailing_render(mailing=mailing)
+    # Frozen before rendering: which variants exist depends on who is in the audience.
     result = mailing_freeze_audience(mailing=mailing)
+    mailing_variants_copy_from_source(mailing=mailing)
+    mailing_render(mailing=mailing)
     if not result.recipients:
         raise ValidationError(
             _("Nobody to send to: %(suppressed)s suppressed, %(skipped)s bounced or stale.")
@@ -299,6 +311,8 @@ def mailing_start(*, mailing: Mailing) -> FreezeResult:
     now = timezone.now()
     mailing.status, mailing.started_at = Status.SENDING, now
     mailing.save(update_fields=["status", "started_at"])
+    if mailing.source:
+        mailable_sending_started(mailable_resolve(mailing.source))
     _dispatch_on_commit(mailing.pk)
     return result
 

@@ -132,6 +132,23 @@ def locale_parts_for(*, mailing: Mailing, locales) -> dict[str, LocaleParts]:
     return parts
 
 
+def variant_parts_for(*, mailing: Mailing, keys) -> dict[tuple[str, str], LocaleParts]:
+    """As locale_parts_for, for the (locale, variant) pairs of a batch that are not variant ""."""
+    keys = {key for key in keys if key[1]}
+    if not keys:
+        return {}
+    parts = {}
+    for variant in mailing.variants.filter(locale__in={k[0] for k in keys}, key__in={k[1] for k in keys}):
+        attachments = MailingAttachment.objects.filter(mailing=mailing, locale=variant.locale).values_list(
+            "filename", "content", "mimetype"
+        )
+        parts[(variant.locale, variant.key)] = locale_parts(
+            subject=variant.subject, html=variant.rendered_html, text=variant.rendered_text,
+            attachments=list(attachments), track_opens=mailing.track_opens, track_clicks=mailing.track_clicks,
+        )
+    return parts
+
+
 def recipient_values(*, contact: Contact | None, email: str, locale: str, token: str) -> dict[str, str]:
     """The merge fields for one recipient (not escaped)."""
     first = contact.first_name if contact else ""
@@ -353,6 +370,7 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
     parts = locale_parts_for(mailing=mailing, locales={m.locale for m in messages})
     extras = recipient_fields_for(source=mailing.source, mailing_id=mailing_id,
                                   contact_ids=[m.contact_id for m in messages if m.contact_id])
+    parts.update(variant_parts_for(mailing=mailing, keys={(m.locale, m.variant) for m in messages}))
     backend = delivery_backend(folder=str(mailing_id))
     limiter = rate_limiter()
     connection_error = None
@@ -373,7 +391,8 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
                 # Still alive: a slow (rate-limited) batch must not look lost to the recovery.
                 Message.objects.filter(mailing_id=mailing_id, status=MessageStatus.SENDING,
                                        claimed_by=worker_task_id).update(claimed_at=timezone.now())
-            envelope = personalise(parts=parts[message.locale], mailing=mailing, contact=message.contact,
+            key = (message.locale, message.variant) if message.variant else message.locale
+            envelope = personalise(parts=parts[key], mailing=mailing, contact=message.contact,
                                    email=message.email, locale=message.locale, token=message.token,
                                    message_pk=message.pk, extra=extras.get(message.contact_id))
             limiter.acquire()

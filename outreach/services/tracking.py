@@ -96,10 +96,10 @@ def _delivery_confirmed(message: Message) -> None:
 
 def message_click_url(*, token: str, index: int) -> str:
     """The URL behind link number index of the message's mail. Raises TrackingNotFound."""
-    found = Message.objects.filter(token=token.strip().lower()).values_list("mailing_id", "locale").first()
+    found = Message.objects.filter(token=token.strip().lower()).values_list("mailing_id", "locale", "variant").first()
     if found is None:
         raise TrackingNotFound(token)
-    urls = mailing_link_urls(mailing_id=found[0], locale=found[1])
+    urls = mailing_link_urls(mailing_id=found[0], locale=found[1], variant=found[2])
     if not 0 <= index < len(urls):
         raise TrackingNotFound(f"{token}/{index}")
     return urls[index]
