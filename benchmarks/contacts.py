@@ -123,7 +123,8 @@ def import_phase(csv_path: str) -> dict:
     started = time.perf_counter()
     with open(csv_path, "rb") as handle:
         contact_import = contact_import_create(file=File(handle, name="bench.csv"), user=None,
-                                               legal_basis="legitimate-interest", tags="benchmark")
+                                               legal_basis="legitimate-interest", tags="benchmark",
+                                               legal_basis_note="Fachpresse", data_origin="trade-fair")
     created_at = time.perf_counter()
     preview = contact_import_preview(contact_import=contact_import)
     previewed_at = time.perf_counter()

@@ -39,16 +39,17 @@ class PrivacyState:
 def contact_privacy_state(*, contact: Contact) -> PrivacyState:
     """What the GDPR block of the contact page shows.
 
-    The Art. 14 notice is due when the data did not come from the person
-    (legitimate interest, no consent) and no notice was recorded yet: it has to
-    go out with the first contact at the latest.
+    The Art. 14 notice is due when the data did not come from the person and no
+    notice was recorded yet (outreach.notices): it goes out with the first mailing.
     """
+    from outreach.notices import art14_notice_due
+
     is_consent = contact.legal_basis == Contact.LegalBasis.CONSENT
     has_documented_basis = bool(contact.legal_basis_note.strip()) and (not is_consent or contact.consent_given_at)
     return PrivacyState(
         suppression=contact_suppression(contact=contact),
         has_documented_basis=bool(has_documented_basis),
-        is_art14_notice_due=not is_consent and contact.art14_notice_sent_at is None,
+        is_art14_notice_due=art14_notice_due(contact),
     )
 
 

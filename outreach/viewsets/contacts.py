@@ -35,6 +35,14 @@ class ContactForm(WagtailAdminModelForm):
         if self.instance.pk and "email" in self.fields:
             self.fields["email"].disabled = True
             self.fields["email"].help_text = _("The address cannot be changed: add a new contact instead.")
+        if not self.instance.pk and "legal_basis" in self.fields:
+            # No default legal basis: the officer decides, for each new contact, on which basis it is kept.
+            self.fields["legal_basis"].choices = [("", "---------"), *Contact.LegalBasis.choices]
+            self.initial["legal_basis"] = ""
+        if "data_origin" in self.fields:
+            self.fields["data_origin"].help_text = _(
+                "Anything but 'from the person themselves' makes the Art. 14 notice due; "
+                "the first mailing carries it.")
 
     def clean(self):
         cleaned = super().clean()
@@ -162,7 +170,7 @@ CONTACT_PANELS = [
         FieldPanel("legal_basis"),
         FieldPanel("legal_basis_note"),
         FieldPanel("consent_given_at"),
-        FieldPanel("source"),
+        FieldRowPanel([FieldPanel("source"), FieldPanel("data_origin")]),
     ], heading=_("GDPR: legal basis and source")),
 ]
 
