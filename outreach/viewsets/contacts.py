@@ -18,6 +18,7 @@ from outreach.selectors import (
     contact_list_queryset,
     contact_lists,
     contact_privacy_state,
+    contact_status,
     contact_timeline,
 )
 from outreach.services.contacts import EDITABLE_FIELDS, contact_create, contact_erase, contact_update
@@ -196,7 +197,7 @@ class ContactViewSet(ModelViewSet):
         Column("outlet", label=_("Outlet"), accessor=lambda c: getattr(getattr(c, "journalist", None), "outlet", None) or ""),
         Column("language", label=_("Language"), accessor="get_language_display"),
         Column("tags", label=_("Tags"), accessor=lambda c: ", ".join(t.name for t in c.tags.all())),
-        Column("bounce_state", label=_("Bounce state"), accessor="get_bounce_state_display"),
+        Column("status", label=_("Status"), accessor=contact_status),
         DateColumn("last_contacted_at", label=_("Last contacted")),
     ]
     list_export = ["email"]  # shows the export buttons; the columns come from contacts_export
