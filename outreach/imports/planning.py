@@ -107,8 +107,9 @@ class Planner:
             row.reject("missing_email", _("No e-mail address in this row."))
             return plan
         if any(mark in row.raw_email for mark in DAMAGE_MARKS):
-            row.reject("damaged_email", _("%(address)s looks damaged (a ? or \ufffd where a letter was, as Excel leaves "
-                                          "ö or ı when it saves a CSV); correct it in the file.")
+            row.reject("damaged_email", _("%(address)s looks damaged: a ? or a replacement character stands where a "
+                                          "letter was, as Excel leaves ö or ı when it saves a CSV. Correct it in the "
+                                          "file.")
                        % {"address": row.raw_email})
             return plan
         try:
