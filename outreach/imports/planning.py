@@ -106,7 +106,7 @@ class Planner:
         if not row.raw_email:
             row.reject("missing_email", _("No e-mail address in this row."))
             return plan
-        if any(mark in row.raw_email for mark in DAMAGE_MARKS):
+        if DAMAGE_MARKS[0] in row.raw_email or DAMAGE_MARKS[1] in row.raw_email:
             row.reject("damaged_email", _("%(address)s looks damaged: a ? or a replacement character stands where a "
                                           "letter was, as Excel leaves ö or ı when it saves a CSV. Correct it in the "
                                           "file.")
