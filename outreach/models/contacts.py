@@ -104,7 +104,8 @@ class Contact(models.Model):
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     source = models.CharField(_("source of the data"), max_length=255, blank=True)
     # Blank for contacts from before this was asked: outreach.notices then falls back to the legal basis.
-    data_origin = models.CharField(_("data collected"), max_length=20, choices=DataOrigin.choices, blank=True)
+    data_origin = models.CharField(_("data collected"), max_length=20, choices=DataOrigin.choices, blank=True,
+                                   default="", db_default="")
     art14_notice_sent_at = models.DateTimeField(_("Art. 14 notice sent"), null=True, blank=True)
 
     bounce_state = models.CharField(_("bounce state"), max_length=10, choices=BounceState.choices, default=BounceState.OK)
