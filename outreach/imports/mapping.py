@@ -120,8 +120,10 @@ class MappedRow:
     organisation: str = ""
     tags: list = field(default_factory=list)
     # Profile columns, as written: resolved to topics, regions and an outlet by the planner.
-    beats: list = field(default_factory=list)
-    regions: list = field(default_factory=list)
+    # Tuples, not default_factory lists: most files have no profile columns, and a list per row for each was
+    # measurable at 100,000 rows.
+    beats: tuple | list = ()
+    regions: tuple | list = ()
     outlet: str = ""
     function: str = ""
     note: str = ""

@@ -142,8 +142,12 @@ class Planner:
         if self.organisation_ids is None:
             self.load_organisations()
         new_unknown, new_outlets = {}, set()
+        known = self.organisation_ids
         for plan in plans:
-            plan.organisation_key = self._organisation_key(plan.row, plan.row.organisation, new_unknown)
+            key = plan.row.organisation.lower()
+            # The common case inline (a known organisation or none): one call less for each of 100,000 rows.
+            plan.organisation_key = key if not key or key in known else self._organisation_key(
+                plan.row, plan.row.organisation, new_unknown)
             if plan.row.outlet:
                 plan.outlet_key = self._organisation_key(plan.row, plan.row.outlet, new_unknown, outlet=True)
                 if plan.outlet_key in new_unknown and plan.outlet_key not in self.outlet_keys:
