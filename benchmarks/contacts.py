@@ -172,19 +172,24 @@ FILL_SQL = [
     INSERT INTO outreach_journalistprofile (contact_id, role, media_type, languages)
     SELECT id, '', 'print', '[]'::jsonb FROM outreach_contact WHERE email LIKE 'segment%%' AND id %% 5 < 3
     """,
+    # Only the profiles made here get beats and regions (with --profiles the import made some of its own).
+    """
+    CREATE TEMPORARY VIEW segment_profiles AS SELECT p.contact_id FROM outreach_journalistprofile p
+    JOIN outreach_contact c ON c.id = p.contact_id WHERE c.email LIKE 'segment%%'
+    """,
     # One or two beats each, one or two regions each.
     """
     INSERT INTO outreach_journalistprofile_beats (journalistprofile_id, topic_id)
-    SELECT contact_id, (%(topics)s::int[])[1 + contact_id %% cardinality(%(topics)s::int[])] FROM outreach_journalistprofile
+    SELECT contact_id, (%(topics)s::int[])[1 + contact_id %% cardinality(%(topics)s::int[])] FROM segment_profiles
     UNION
-    SELECT contact_id, (%(topics)s::int[])[1 + (contact_id / 7) %% cardinality(%(topics)s::int[])] FROM outreach_journalistprofile
+    SELECT contact_id, (%(topics)s::int[])[1 + (contact_id / 7) %% cardinality(%(topics)s::int[])] FROM segment_profiles
     WHERE contact_id %% 3 = 0
     """,
     """
     INSERT INTO outreach_journalistprofile_regions (journalistprofile_id, regionpage_id)
-    SELECT contact_id, (%(regions)s::int[])[1 + (contact_id / 3) %% cardinality(%(regions)s::int[])] FROM outreach_journalistprofile
+    SELECT contact_id, (%(regions)s::int[])[1 + (contact_id / 3) %% cardinality(%(regions)s::int[])] FROM segment_profiles
     UNION
-    SELECT contact_id, (%(regions)s::int[])[1 + (contact_id / 11) %% cardinality(%(regions)s::int[])] FROM outreach_journalistprofile
+    SELECT contact_id, (%(regions)s::int[])[1 + (contact_id / 11) %% cardinality(%(regions)s::int[])] FROM segment_profiles
     WHERE contact_id %% 4 = 0
     """,
 ]
