@@ -151,6 +151,7 @@ class RowMapper:
         ]
         self.email_index = next((index for index, name in self.columns if name == "email"), None)
         self.languages: dict[str, str | None] = {}  # cell as written -> language code
+        self.name_lists: dict[str, tuple] = {}  # a beats or regions cell as written -> its names
 
     def _language(self, value: str) -> str | None:
         # A file repeats a handful of spellings ("de", "Deutsch"...); header_key's regex once per spelling.
@@ -225,9 +226,15 @@ class RowMapper:
         if self.profile_kind == PROTAGONIST:
             row.outlet = ""  # a protagonist speaks for the contact's organisation; outlets are journalists'
         if given.get("beats") and self.profile_kind == JOURNALIST:
-            row.beats = split_names(given["beats"])
+            row.beats = self._names(given["beats"])
         if given.get("regions"):
-            row.regions = split_names(given["regions"])
+            row.regions = self._names(given["regions"])
+
+    def _names(self, value: str) -> tuple:
+        # A file repeats a few dozen beats and regions: split each spelling once (a tuple, shared by its rows).
+        if value not in self.name_lists:
+            self.name_lists[value] = tuple(split_names(value))
+        return self.name_lists[value]
 
 
 def split_tags(value: str) -> list[str]:

@@ -19,15 +19,18 @@ from outreach.models import JournalistProfile, ProtagonistProfile
 
 @dataclass(slots=True)
 class ProfilePlan:
-    """What one row's profile should hold, as ids; missing_* is what an existing profile lacks."""
+    """What one row's profile should hold, as ids; missing_* is what an existing profile lacks.
 
-    beat_ids: list = field(default_factory=list)
-    region_ids: list = field(default_factory=list)
+    beat_ids, region_ids and facets are shared by the rows that name the same beats and regions: never
+    change them in place. The others are set, per row, only for existing contacts."""
+
+    beat_ids: tuple = ()
+    region_ids: tuple = ()
     facets: list = field(default_factory=list)
     is_new: bool = True
-    missing_beats: list = field(default_factory=list)
-    missing_regions: list = field(default_factory=list)
-    changed: list = field(default_factory=list)  # scalar fields ("outlet", "function") an existing profile changes
+    missing_beats: tuple | list = ()
+    missing_regions: tuple | list = ()
+    changed: tuple | list = ()  # scalar fields ("outlet", "function") an existing profile changes
 
     @property
     def has_changes(self) -> bool:
@@ -60,24 +63,34 @@ class ProfileResolver:
         self.regions = _names(RegionPage.objects.all(), "title")
         self.warned: set[tuple[str, str]] = set()
         self.facet_lists: dict[tuple, list] = {}  # rows share one list per set of facets: COPY adapts it once
+        self.resolved: dict[tuple, tuple] = {}  # (beat names, region names) -> ids, facets and unknown names
 
     def resolve(self, row) -> ProfilePlan:
-        plan = ProfilePlan()
-        found = {self.profile_facet}
-        for names, lookup, ids, to_facet, code in (
-            (row.beats, self.topics, plan.beat_ids, facets.beat_facet, "unknown_beat"),
-            (row.regions, self.regions, plan.region_ids, facets.region_facet, "unknown_region"),
+        key = (row.beats, row.regions)  # tuples shared by the rows with the same cells (RowMapper._names)
+        if key not in self.resolved:
+            self.resolved[key] = self._resolve(row.beats, row.regions)
+        beat_ids, region_ids, facet_list, unknown = self.resolved[key]
+        for code, name in unknown:
+            self._warn_unknown(row, code, name)
+        return ProfilePlan(beat_ids=beat_ids, region_ids=region_ids, facets=facet_list)
+
+    def _resolve(self, beats: tuple, regions: tuple) -> tuple:
+        found, unknown, resolved = {self.profile_facet}, [], []
+        for names, lookup, to_facet, code in (
+            (beats, self.topics, facets.beat_facet, "unknown_beat"),
+            (regions, self.regions, facets.region_facet, "unknown_region"),
         ):
+            ids = []
             for name in names:
                 match = lookup.get(name.casefold())
                 if match is None:
-                    self._warn_unknown(row, code, name)
+                    unknown.append((code, name))
                 elif match[0] not in ids:
                     ids.append(match[0])
                     found.add(to_facet(match[1]))
+            resolved.append(tuple(ids))
         key = tuple(sorted(found))
-        plan.facets = self.facet_lists.setdefault(key, list(key))
-        return plan
+        return resolved[0], resolved[1], self.facet_lists.setdefault(key, list(key)), tuple(unknown)
 
     def _warn_unknown(self, row, code: str, name: str) -> None:
         if (code, name.casefold()) in self.warned:
@@ -107,10 +120,9 @@ class ProfileResolver:
             profile = plan.profile
             profile.is_new = contact_id not in stored
             outlet_id, function = stored.get(contact_id, (None, ""))
-            if plan.outlet_key and (plan.outlet_id is None or plan.outlet_id != outlet_id):
-                profile.changed.append("outlet")
-            if plan.row.function and plan.row.function != function:
-                profile.changed.append("function")
+            profile.changed = [name for name, differs in (
+                ("outlet", plan.outlet_key and (plan.outlet_id is None or plan.outlet_id != outlet_id)),
+                ("function", plan.row.function and plan.row.function != function)) if differs]
             profile.missing_beats = [pk for pk in profile.beat_ids if pk not in beats.get(contact_id, ())]
             profile.missing_regions = [pk for pk in profile.region_ids if pk not in regions.get(contact_id, ())]
 
