@@ -74,8 +74,13 @@ class ThrowawayPostgres:
         logger.info("dropped database %s", self.name)
 
 
-def write_csv(path: Path, *, rows: int, bad_share: float = 0.02, duplicate_share: float = 0.05, seed: int = 7) -> dict:
-    """A German-Excel-like file (semicolons, UTF-8 with BOM) with bad rows and repeated addresses mixed in."""
+PROFILE_HEADERS = ["Medium", "Ressort", "Ort"]
+
+
+def write_csv(path: Path, *, rows: int, bad_share: float = 0.02, duplicate_share: float = 0.05, seed: int = 7,
+              profiles: bool = False) -> dict:
+    """A German-Excel-like file (semicolons, UTF-8 with BOM) with bad rows and repeated addresses mixed in.
+    With profiles, also the journalist columns Medium, Ressort (one or two demo topics) and Ort (a demo region)."""
     rng = random.Random(seed)
     first_names = ["Anna", "Jürgen", "Özlem", "Björn", "Marie", "Lukas", "Grete", "Hans-Peter"]
     last_names = ["Müller", "Schmidt", "Weiß", "Öztürk", "Groß", "Becker", "Lüdenscheidt", "Klein"]
@@ -84,7 +89,11 @@ def write_csv(path: Path, *, rows: int, bad_share: float = 0.02, duplicate_share
     written: list[str] = []
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["Anrede", "Vorname", "Nachname", "E-Mail", "Firma", "Position", "Telefon", "Sprache"])
+        writer.writerow(["Anrede", "Vorname", "Nachname", "E-Mail", "Firma", "Position", "Telefon", "Sprache"]
+                        + (PROFILE_HEADERS if profiles else []))
+        beats = ["Industriedialog", "Akzeptanz der Industrie", "Arbeit der Zukunft", "Gute Praxis",
+                 "Industriedialog, Arbeit der Zukunft"]
+        regions = ["Thüringen", "Baden-Württemberg", "Krefeld", "Mittelrhein", "Nord-Westfalen", "Frankfurt am Main"]
         for number in range(rows):
             draw = rng.random()
             if draw < bad_share:
@@ -99,7 +108,7 @@ def write_csv(path: Path, *, rows: int, bad_share: float = 0.02, duplicate_share
             writer.writerow([
                 rng.choice(["Herr", "Frau", ""]), rng.choice(first_names), rng.choice(last_names), email,
                 rng.choice(organisations), "Redaktion", f"+49 30 {number:07d}", rng.choice(["de", "Deutsch", "en"]),
-            ])
+            ] + ([rng.choice(organisations), rng.choice(beats), rng.choice(regions)] if profiles else []))
     return counts
 
 
@@ -110,7 +119,7 @@ def csv_parse_rows_per_s(path: Path) -> float:
     return count / (time.perf_counter() - started)
 
 
-def import_phase(csv_path: str) -> dict:
+def import_phase(csv_path: str, *, profiles: bool = False) -> dict:
     """Runs in its own process: the three services, timed; peak RSS of this process."""
     import django
 
@@ -123,7 +132,9 @@ def import_phase(csv_path: str) -> dict:
     started = time.perf_counter()
     with open(csv_path, "rb") as handle:
         contact_import = contact_import_create(file=File(handle, name="bench.csv"), user=None,
-                                               legal_basis="legitimate-interest", tags="benchmark")
+                                               legal_basis="legitimate-interest", tags="benchmark",
+                                               legal_basis_note="Fachpresse", data_origin="trade-fair",
+                                               profile_kind="journalist" if profiles else "")
     created_at = time.perf_counter()
     preview = contact_import_preview(contact_import=contact_import)
     previewed_at = time.perf_counter()
@@ -161,19 +172,24 @@ FILL_SQL = [
     INSERT INTO outreach_journalistprofile (contact_id, role, media_type, languages)
     SELECT id, '', 'print', '[]'::jsonb FROM outreach_contact WHERE email LIKE 'segment%%' AND id %% 5 < 3
     """,
+    # Only the profiles made here get beats and regions (with --profiles the import made some of its own).
+    """
+    CREATE TEMPORARY VIEW segment_profiles AS SELECT p.contact_id FROM outreach_journalistprofile p
+    JOIN outreach_contact c ON c.id = p.contact_id WHERE c.email LIKE 'segment%%'
+    """,
     # One or two beats each, one or two regions each.
     """
     INSERT INTO outreach_journalistprofile_beats (journalistprofile_id, topic_id)
-    SELECT contact_id, (%(topics)s::int[])[1 + contact_id %% cardinality(%(topics)s::int[])] FROM outreach_journalistprofile
+    SELECT contact_id, (%(topics)s::int[])[1 + contact_id %% cardinality(%(topics)s::int[])] FROM segment_profiles
     UNION
-    SELECT contact_id, (%(topics)s::int[])[1 + (contact_id / 7) %% cardinality(%(topics)s::int[])] FROM outreach_journalistprofile
+    SELECT contact_id, (%(topics)s::int[])[1 + (contact_id / 7) %% cardinality(%(topics)s::int[])] FROM segment_profiles
     WHERE contact_id %% 3 = 0
     """,
     """
     INSERT INTO outreach_journalistprofile_regions (journalistprofile_id, regionpage_id)
-    SELECT contact_id, (%(regions)s::int[])[1 + (contact_id / 3) %% cardinality(%(regions)s::int[])] FROM outreach_journalistprofile
+    SELECT contact_id, (%(regions)s::int[])[1 + (contact_id / 3) %% cardinality(%(regions)s::int[])] FROM segment_profiles
     UNION
-    SELECT contact_id, (%(regions)s::int[])[1 + (contact_id / 11) %% cardinality(%(regions)s::int[])] FROM outreach_journalistprofile
+    SELECT contact_id, (%(regions)s::int[])[1 + (contact_id / 11) %% cardinality(%(regions)s::int[])] FROM segment_profiles
     WHERE contact_id %% 4 = 0
     """,
 ]
@@ -241,12 +257,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the imported CSV")
     parser.add_argument("--contacts", type=int, default=1_000_000, help="contacts for the segment count")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each count (median reported)")
+    parser.add_argument("--profiles", action="store_true",
+                        help="add Medium, Ressort and Ort columns and import the rows as journalists with profiles")
     parser.add_argument("--import-phase", metavar="CSV", help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s")
 
     if args.import_phase:  # the worker process of step 1
-        print(json.dumps(import_phase(args.import_phase)))
+        print(json.dumps(import_phase(args.import_phase, profiles=args.profiles)))
         return
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -270,11 +288,12 @@ def main() -> None:
         connections.close_all()
 
         csv_path = Path(var_dir) / "contacts.csv"
-        generated = write_csv(csv_path, rows=args.rows)
+        generated = write_csv(csv_path, rows=args.rows, profiles=args.profiles)
         parse_rows_per_s = csv_parse_rows_per_s(csv_path)
         logger.info("importing %s rows in a worker process", args.rows)
         completed = subprocess.run(
-            [sys.executable, "-m", "benchmarks.contacts", "--import-phase", str(csv_path)],
+            [sys.executable, "-m", "benchmarks.contacts", "--import-phase", str(csv_path)]
+            + (["--profiles"] if args.profiles else []),
             cwd=REPO_ROOT, env=env, check=True, stdout=subprocess.PIPE, timeout=1800,
         )
         imported = json.loads(completed.stdout.decode().strip().splitlines()[-1])
@@ -288,7 +307,7 @@ def main() -> None:
     result = {
         "benchmark": "contacts",
         "import": {
-            "rows": args.rows, "generated": generated, **imported,
+            "rows": args.rows, "profiles": args.profiles, "generated": generated, **imported,
             "rows_per_s": round(end_to_end_rows_per_s), "run_rows_per_s": round(run_rows_per_s),
             "baseline_csv_parse_rows_per_s": round(parse_rows_per_s),
         },

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from outreach.models import Contact, ContactList, Language, Organisation, OrganisationKind
+from outreach.models import (
+    ActivityEvent,
+    Contact,
+    ContactImport,
+    ContactList,
+    Language,
+    Organisation,
+    OrganisationKind,
+)
 from outreach.segments import FIELDS, not_suppressed
 
 
@@ -109,6 +117,11 @@ class ContactFilterSet(WagtailFilterSet):
     bounce_state = django_filters.ChoiceFilter(
         label=_("Bounce state"), choices=Contact.BounceState.choices, empty_label=_("Any")
     )
+    contact_import = django_filters.ModelChoiceFilter(
+        label=_("Import"), queryset=lambda request: ContactImport.objects.order_by("-created_at"),
+        method=lambda qs, name, value: qs.filter(pk__in=ActivityEvent.objects.filter(
+            kind=ActivityEvent.Kind.IMPORTED, subject=f"outreach.contactimport:{value.pk}").values("contact_id")),
+    )
     is_suppressed = django_filters.BooleanFilter(
         label=_("On the suppression list"), widget=BooleanRadioSelect,
         method=lambda qs, name, value: qs if value is None else qs.filter(~not_suppressed() if value else not_suppressed()),
@@ -117,7 +130,7 @@ class ContactFilterSet(WagtailFilterSet):
     class Meta:
         model = Contact
         fields = ["profile", "organisation_kind", "beat", "region", "language", "outlet", "tag", "list", "last_contacted",
-                  "bounce_state", "is_suppressed"]
+                  "bounce_state", "contact_import", "is_suppressed"]
 
 
 class OrganisationFilterSet(WagtailFilterSet):

@@ -23,7 +23,10 @@ from mjml import mjml2html
 from outreach.rendering_text import html_to_text
 
 # personal_note is filled only where the mailing's source provides it (outreach.mailable.RECIPIENT_FIELDS).
-MERGE_FIELDS = ("salutation", "first_name", "last_name", "full_name", "email", "unsubscribe_url", "personal_note")
+# art14_notice: the Art. 14 GDPR notice, empty for everyone but the contacts who are owed it (outreach.notices);
+# a per-recipient value like the others, so the footer is still rendered once per locale.
+MERGE_FIELDS = ("salutation", "first_name", "last_name", "full_name", "email", "unsubscribe_url", "personal_note",
+                "art14_notice")
 _MERGE_FIELD = re.compile(r"\{\{\s*(" + "|".join(MERGE_FIELDS) + r")\s*\}\}")
 
 # How often each expensive step ran in this process. Tests read it to prove that
@@ -130,6 +133,7 @@ def footer_html(*, imprint: str, locale: str) -> str:
     return (
         '<div class="dialogdesk-footer" style="max-width:600px;margin:0 auto;padding:24px 16px;'
         'font-family:Arial,Helvetica,sans-serif;font-size:12px;line-height:1.5;color:#555555;">'
+        "<div>{{ art14_notice }}</div>"
         f"<p>{html.escape(texts['why'])} "
         f'<a href="{{{{ unsubscribe_url }}}}" style="color:#555555;">{html.escape(texts["unsubscribe"])}</a></p>'
         f"<p>{imprint_html}</p></div>"
@@ -138,7 +142,7 @@ def footer_html(*, imprint: str, locale: str) -> str:
 
 def footer_text(*, imprint: str, locale: str) -> str:
     texts = FOOTER_TEXTS.get(locale, FOOTER_TEXTS["en"])
-    return f"\n\n-- \n{texts['why']}\n{texts['unsubscribe_text']}\n\n{imprint.strip()}\n"
+    return f"\n\n-- \n{{{{ art14_notice }}}}{texts['why']}\n{texts['unsubscribe_text']}\n\n{imprint.strip()}\n"
 
 
 def preheader_html(preheader: str) -> str:

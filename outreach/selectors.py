@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from outreach.models import ActivityEvent, Contact, ContactList, FollowUp, SuppressionEntry
 from outreach.segments import contacts_matching
@@ -11,8 +12,33 @@ TIMELINE_LIMIT = 200
 
 
 def contact_list_queryset() -> QuerySet:
-    """The contact listing, with what its columns show loaded up front."""
-    return Contact.objects.select_related("organisation", "journalist__outlet").prefetch_related("tags")
+    """The contact listing, with what its columns show loaded up front (suppression_reason: see contact_status)."""
+    return Contact.objects.select_related("organisation", "journalist__outlet").prefetch_related("tags").annotate(
+        suppression_reason=Subquery(SuppressionEntry.objects.filter(email_hash=OuterRef("email_hash"))
+                                    .values("reason")[:1]))
+
+
+# What the listing says for a suppressed contact: the suppression overrides any bounce state ("Zustellbar").
+SUPPRESSION_STATUS = {
+    SuppressionEntry.Reason.OBJECTION: _("Objection"),
+    SuppressionEntry.Reason.MANUAL: _("Blocked"),
+    SuppressionEntry.Reason.UNSUBSCRIBE: _("Unsubscribed"),
+    SuppressionEntry.Reason.HARD_BOUNCE: _("Blocked (hard bounce)"),
+    SuppressionEntry.Reason.COMPLAINT: _("Blocked (spam complaint)"),
+    SuppressionEntry.Reason.ERASURE: _("Erased"),
+}
+
+
+def contact_status(contact: Contact) -> str:
+    """One word for the listing: why no mail goes out, else the bounce state. Reads the annotation of
+    contact_list_queryset when there is one."""
+    reason = getattr(contact, "suppression_reason", None)
+    if not hasattr(contact, "suppression_reason"):
+        entry = contact_suppression(contact=contact)
+        reason = entry.reason if entry else None
+    if reason:
+        return str(SUPPRESSION_STATUS.get(reason, reason))
+    return str(contact.get_bounce_state_display())
 
 
 def contact_timeline(*, contact: Contact, limit: int = TIMELINE_LIMIT) -> list[ActivityEvent]:
@@ -39,17 +65,29 @@ class PrivacyState:
 def contact_privacy_state(*, contact: Contact) -> PrivacyState:
     """What the GDPR block of the contact page shows.
 
-    The Art. 14 notice is due when the data did not come from the person
-    (legitimate interest, no consent) and no notice was recorded yet: it has to
-    go out with the first contact at the latest.
+    The Art. 14 notice is due when the data did not come from the person and no
+    notice was recorded yet (outreach.notices): it goes out with the first mailing.
     """
+    from outreach.notices import art14_notice_due
+
     is_consent = contact.legal_basis == Contact.LegalBasis.CONSENT
     has_documented_basis = bool(contact.legal_basis_note.strip()) and (not is_consent or contact.consent_given_at)
     return PrivacyState(
         suppression=contact_suppression(contact=contact),
         has_documented_basis=bool(has_documented_basis),
-        is_art14_notice_due=not is_consent and contact.art14_notice_sent_at is None,
+        is_art14_notice_due=art14_notice_due(contact),
     )
+
+
+def suppression_list_queryset() -> QuerySet:
+    """The suppression list with the contact still known for each entry, if any (contact_id, contact_label);
+    erased people have no contact any more, so only their hash is left to show."""
+    known = Contact.objects.filter(email_hash=OuterRef("email_hash"))
+    return SuppressionEntry.objects.select_related("created_by").annotate(
+        contact_id=Subquery(known.values("pk")[:1]), contact_email=Subquery(known.values("email")[:1]),
+        contact_first_name=Subquery(known.values("first_name")[:1]),
+        contact_last_name=Subquery(known.values("last_name")[:1]),
+    ).order_by("-created_at")
 
 
 def contact_lists(*, contact: Contact) -> QuerySet:

@@ -13,6 +13,8 @@ signals or skips conflicts: callers insert only rows no one else can have
 inserted (e.g. for contacts created in the same transaction).
 """
 
+import json
+
 from django.db import connection, models
 
 # SQLite limits the number of variables per statement; bulk_create splits below it anyway.
@@ -29,10 +31,12 @@ def copy_rows(model: type[models.Model], attnames: list[str], rows) -> int:
         return len(rows)
     fields = [_concrete(model, name) for name in attnames]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    # JSON needs the field's adapter (psycopg has no dumper for a bare dict); everything else goes as it is.
+    # JSON goes as its text, which COPY's text format takes for a json/jsonb column. Not the field's adapter:
+    # psycopg's Jsonb wrapper is dumped again on every write_row, and for an import that writes a JSON column
+    # per contact and per timeline event (segment_facets, data) that was a json.dumps per row.
     json_positions = [index for index, field in enumerate(fields) if isinstance(field, models.JSONField)]
     statement = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-    adapted = {}  # id(value) -> (value, adapted): rows often share one JSON object (an empty dict), adapt it once
+    adapted = {}  # id(value) -> (value, text): rows often share one JSON object (an empty dict), encode it once
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
             if json_positions:
@@ -40,7 +44,9 @@ def copy_rows(model: type[models.Model], attnames: list[str], rows) -> int:
                 for index in json_positions:
                     value = row[index]
                     if id(value) not in adapted:
-                        adapted[id(value)] = (value, fields[index].get_db_prep_save(value, connection))
+                        # The value is kept in the entry so that its id cannot be reused by another object.
+                        adapted[id(value)] = (value, None if value is None
+                                              else json.dumps(value, cls=fields[index].encoder))
                     row[index] = adapted[id(value)][1]
             copy.write_row(row)
     return len(rows)

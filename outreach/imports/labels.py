@@ -8,6 +8,9 @@ from outreach.imports.planning import NEW, REJECTED, UNCHANGED, UPDATED
 PROBLEM_LABELS = {
     "missing_email": _("no e-mail address"),
     "invalid_email": _("invalid e-mail address"),
+    "damaged_email": _("address probably damaged by Excel"),
+    "unknown_beat": _("beat not known"),
+    "unknown_region": _("region not known"),
     "duplicate": _("twice in the file"),
     "suppressed": _("on the suppression list"),
     "too_long": _("value too long"),

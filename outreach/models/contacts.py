@@ -61,6 +61,16 @@ class Contact(models.Model):
         CONSENT = "consent", _("Consent (Art. 6(1)(a) GDPR)")
         LEGITIMATE_INTEREST = "legitimate-interest", _("Legitimate interest (Art. 6(1)(f) GDPR)")
 
+    class DataOrigin(models.TextChoices):
+        """Where the address came from. Anything but the person themselves makes the Art. 14 GDPR notice due
+        with the first mail (outreach.notices decides; the sending path carries and records it)."""
+
+        PERSON = "person", _("From the person themselves")
+        TRADE_FAIR = "trade-fair", _("Trade-fair or event list")
+        PUBLIC = "public", _("Public source (imprint, website, directory)")
+        PURCHASED = "purchased", _("Bought or rented list")
+        THIRD_PARTY = "third-party", _("Passed on by someone else")
+
     class BounceState(models.TextChoices):
         OK = "ok", _("Deliverable")
         SOFT = "soft", _("Soft bounces")
@@ -93,6 +103,9 @@ class Contact(models.Model):
     )
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     source = models.CharField(_("source of the data"), max_length=255, blank=True)
+    # Blank for contacts from before this was asked: outreach.notices then falls back to the legal basis.
+    data_origin = models.CharField(_("data collected"), max_length=20, choices=DataOrigin.choices, blank=True,
+                                   default="", db_default="")
     art14_notice_sent_at = models.DateTimeField(_("Art. 14 notice sent"), null=True, blank=True)
 
     bounce_state = models.CharField(_("bounce state"), max_length=10, choices=BounceState.choices, default=BounceState.OK)

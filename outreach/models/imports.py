@@ -33,6 +33,15 @@ class ContactImport(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=32, blank=True)
     legal_basis_note = models.TextField(_("documented reason or consent proof"), blank=True)
     source = models.CharField(_("source of the data"), max_length=255, blank=True)
+    data_origin = models.CharField(_("data collected"), max_length=20, blank=True)
+    # Proof of consent, asked for when legal_basis is consent: how it was given, when, and a document or reference.
+    consent_source = models.CharField(_("consent obtained through"), max_length=255, blank=True)
+    consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_reference = models.CharField(_("consent proof (reference)"), max_length=255, blank=True)
+    consent_document = models.FileField(_("consent proof (document)"), upload_to="imports/consent/%Y/%m/",
+                                        storage=private_storage, blank=True)
+    # "", "journalist" or "protagonist": the profile imported contacts get (beats, outlet, regions, function).
+    profile_kind = models.CharField(_("create profiles"), max_length=12, blank=True)
     tags = models.CharField(_("tags for imported contacts"), max_length=255, blank=True)
     create_organisations = models.BooleanField(
         _("create unknown organisations"), default=True,

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from email_validator import EmailNotValidError, validate_email
 
 from outreach.models import ActivityEvent, Contact, SuppressionEntry, email_hash
-from outreach.services.activity import activity_record
+from outreach.services.activity import activity_record, activity_record_many
 
 EDITABLE_FIELDS = (
     "salutation", "academic_title", "first_name", "last_name", "language", "organisation", "position", "phone",
-    "mobile", "legal_basis", "legal_basis_note", "consent_given_at", "source",
+    "mobile", "legal_basis", "legal_basis_note", "consent_given_at", "source", "data_origin",
 )
 
 
@@ -146,3 +146,24 @@ def contact_record_art14_notice(*, contact: Contact, actor=None, sent_at=None) -
         contact.save(update_fields=["art14_notice_sent_at", "updated_at"])
         activity_record(contact=contact, kind=ActivityEvent.Kind.NOTICE_SENT, actor=actor)
     return contact
+
+
+def contacts_art14_notice_record(*, contact_ids, subject: str = "", summary: str = "") -> list[int]:
+    """Record that a mail just accepted for these contacts carried the Art. 14 notice, for those who were owed
+    it (outreach.notices decides, as it did when the mail was personalised). Safe to call twice: a contact
+    whose notice is recorded is no longer owed one. Returns the ids recorded."""
+    from outreach.notices import art14_notice_due
+
+    candidates = Contact.objects.filter(pk__in=list(contact_ids), art14_notice_sent_at__isnull=True).only(
+        "pk", "data_origin", "legal_basis", "art14_notice_sent_at")
+    due = [contact.pk for contact in candidates if art14_notice_due(contact)]
+    if not due:
+        return []
+    with transaction.atomic():
+        # The update re-checks the date, so two batches recording at once leave one date and one event.
+        recorded = list(Contact.objects.select_for_update().filter(pk__in=due, art14_notice_sent_at__isnull=True)
+                        .values_list("pk", flat=True))
+        Contact.objects.filter(pk__in=recorded).update(art14_notice_sent_at=timezone.now())
+        activity_record_many(contact_ids=recorded, kind=ActivityEvent.Kind.NOTICE_SENT, summary=summary,
+                             subject=subject)
+    return recorded

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach.imports.applying import ProblemTally, apply_batch
-from outreach.imports.mapping import FIELDS, guess_mapping, split_tags
+from outreach.imports.mapping import FIELDS, JOURNALIST, PROTAGONIST, guess_mapping, split_tags
 from outreach.imports.planning import EFFECTS, REJECTED, UPDATED, Planner
 from outreach.imports.reading import LIMIT_CODES, open_table
 from outreach.imports.sniffing import FileKind, sniff
 from outreach.models import (
+    Contact,
     ContactImport,
     ContactList,
 )
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 10_000  # rows per transaction (all or nothing, see imports.applying); 2,000 and 5,000 were measurably slower
 SAMPLE_SIZE = 20
+PROFILE_KINDS = ("", JOURNALIST, PROTAGONIST)
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -37,16 +39,50 @@ def max_bytes() -> int:
     return getattr(settings, "CONTACT_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
+def contact_import_gdpr_check(
+    *, legal_basis: str, data_origin: str, legal_basis_note: str = "", consent_source: str = "",
+    consent_given_on=None, consent_reference: str = "", consent_document=None,
+) -> None:
+    """There is no default legal basis: the officer picks one, and says where the data came from. Consent
+    needs its proof: how it was given, when, and a document or a reference to one. Raises ValidationError
+    with a message per field (a dict), which the upload form shows next to each."""
+    errors = {}
+    if legal_basis not in Contact.LegalBasis.values:
+        errors["legal_basis"] = _("Choose the legal basis on which these contacts are kept.")
+    if data_origin not in Contact.DataOrigin.values:
+        errors["data_origin"] = _("Say where the addresses come from: it decides whether the Art. 14 notice is due.")
+    if legal_basis == Contact.LegalBasis.CONSENT:
+        if not consent_source.strip():
+            errors["consent_source"] = _("For consent, say how it was given (e.g. the sign-up form at the fair).")
+        if not consent_given_on:
+            errors["consent_given_on"] = _("For consent, give the date it was given.")
+        if not (consent_reference.strip() or consent_document):
+            errors["consent_reference"] = _("For consent, upload the proof or name where it is kept.")
+    elif legal_basis == Contact.LegalBasis.LEGITIMATE_INTEREST and not legal_basis_note.strip():
+        errors["legal_basis_note"] = _("For legitimate interest, document the reason.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def contact_import_create(
     *, file, user, target_list: ContactList | None = None, legal_basis: str = "", legal_basis_note: str = "",
-    source: str = "", tags: str = "", create_organisations: bool = True,
+    source: str = "", tags: str = "", create_organisations: bool = True, data_origin: str = "",
+    consent_source: str = "", consent_given_on=None, consent_reference: str = "", consent_document=None,
+    profile_kind: str = "",
 ) -> ContactImport:
     """Store an uploaded file after checking it can be read; guess the column mapping from its headers.
 
     Raises ValidationError (a message for the person who uploaded) for a file
-    that is too large, empty, not CSV/XLSX, or has no e-mail column. Writes no contacts.
+    that is too large, empty, not CSV/XLSX, or has no e-mail column, or when the
+    legal basis, the origin of the data or the proof of consent is missing
+    (contact_import_gdpr_check). Writes no contacts.
     """
+    contact_import_gdpr_check(legal_basis=legal_basis, data_origin=data_origin, legal_basis_note=legal_basis_note,
+                              consent_source=consent_source, consent_given_on=consent_given_on,
+                              consent_reference=consent_reference, consent_document=consent_document)
+    if profile_kind not in PROFILE_KINDS:
+        raise ValidationError(_("Unknown profile kind %(kind)r.") % {"kind": profile_kind})
     limit = max_bytes()
     if file.size is not None and file.size > limit:
         raise ValidationError(_("The file is %(size)s MB; the limit is %(limit)s MB.")
@@ -63,10 +99,18 @@ def contact_import_create(
         original_filename=getattr(file, "name", "")[:255], file_format=kind.file_format, encoding=kind.encoding,
         delimiter=kind.delimiter, headers=headers, column_mapping=mapping, target_list=target_list,
         legal_basis=legal_basis, legal_basis_note=legal_basis_note, source=source, tags=tags,
-        create_organisations=create_organisations, created_by=user,
+        create_organisations=create_organisations, created_by=user, data_origin=data_origin,
+        consent_source=consent_source if legal_basis == Contact.LegalBasis.CONSENT else "",
+        consent_given_on=consent_given_on if legal_basis == Contact.LegalBasis.CONSENT else None,
+        consent_reference=consent_reference if legal_basis == Contact.LegalBasis.CONSENT else "",
+        profile_kind=profile_kind,
     )
     file.seek(0)
     contact_import.file.save(contact_import.original_filename or "contacts", file, save=False)
+    if consent_document and legal_basis == Contact.LegalBasis.CONSENT:
+        # The proof is kept (private storage) after the run deletes the contact file itself.
+        contact_import.consent_document.save(getattr(consent_document, "name", "") or "consent", consent_document,
+                                             save=False)
     contact_import.save()
     return contact_import
 
@@ -97,7 +141,8 @@ def contact_import_discard(*, contact_import: ContactImport) -> None:
     contact_import.delete()
 
 
-def contact_import_preview(*, contact_import: ContactImport, column_mapping: dict | None = None) -> dict:
+def contact_import_preview(*, contact_import: ContactImport, column_mapping: dict | None = None,
+                           profile_kind: str | None = None) -> dict:
     """Read the whole file and work out every row's effect; store counts, problems and a sample on the import.
 
     Writes only the import row. Raises ValidationError if the mapping has no
@@ -107,6 +152,10 @@ def contact_import_preview(*, contact_import: ContactImport, column_mapping: dic
         raise ValidationError(_("This import has been started already; its preview can no longer change."))
     if column_mapping is not None:
         contact_import.column_mapping = column_mapping_clean(headers=contact_import.headers, mapping=column_mapping)
+    if profile_kind is not None:
+        if profile_kind not in PROFILE_KINDS:
+            raise ValidationError(_("Unknown profile kind %(kind)r.") % {"kind": profile_kind})
+        contact_import.profile_kind = profile_kind
     column_mapping_clean(headers=contact_import.headers, mapping=contact_import.column_mapping)
     counts = dict.fromkeys(EFFECTS, 0)
     tally = ProblemTally()
@@ -124,11 +173,23 @@ def contact_import_preview(*, contact_import: ContactImport, column_mapping: dic
                     sample.append({"row": row_plan.row.row_number, "email": row_plan.email, "effect": row_plan.effect,
                                    "fields": sorted(row_plan.changed_fields) if row_plan.effect == UPDATED else []})
     contact_import.preview = {"counts": counts, "problem_counts": tally.counts, "problems": tally.problems,
-                              "warnings": tally.warnings, "sample": sample}
+                              "warnings": tally.warnings, "warning_counts": tally.warning_counts, "sample": sample,
+                              "notes": _mapping_notes(contact_import)}
     contact_import.total_rows = total
     contact_import.status = ContactImport.Status.PREVIEWED
-    contact_import.save(update_fields=["column_mapping", "preview", "total_rows", "status"])
+    contact_import.save(update_fields=["column_mapping", "profile_kind", "preview", "total_rows", "status"])
     return contact_import.preview
+
+
+def _mapping_notes(contact_import: ContactImport) -> list[str]:
+    """What the preview says about the mapping as a whole: profile columns that need a profile to land."""
+    if contact_import.profile_kind:
+        return []
+    unused = [header for header, name in contact_import.column_mapping.items() if name in ("beats", "regions")]
+    if not unused:
+        return []
+    return [_("The columns %(columns)s fill the journalist or protagonist profile: choose above which profile the "
+              "imported contacts get, or they are left out.") % {"columns": ", ".join(unused)}]
 
 
 def column_mapping_clean(*, headers: list[str], mapping: dict) -> dict:
@@ -217,6 +278,7 @@ def _planner(contact_import: ContactImport, headers: list[str]) -> Planner:
     return Planner(
         headers=headers, column_mapping=contact_import.column_mapping, target_list_id=contact_import.target_list_id,
         import_tags=split_tags(contact_import.tags), create_organisations=contact_import.create_organisations,
+        profile_kind=contact_import.profile_kind,
     )
 
 

@@ -42,8 +42,10 @@ from outreach.models import (
     email_hash,
 )
 from outreach.mailable import recipient_fields_for
+from outreach.notices import art14_notice_text
 from outreach.rendering import salutation
 from outreach.services.activity import activity_record_many
+from outreach.services.contacts import contacts_art14_notice_record
 
 MessageStatus = Message.Status
 
@@ -164,6 +166,8 @@ def recipient_values(*, contact: Contact | None, email: str, locale: str, token:
         "email": email,
         "unsubscribe_url": headers.unsubscribe_url(token),
         "personal_note": "",
+        # The footer's paragraph break comes with the notice, so an empty value leaves no gap.
+        "art14_notice": f"{notice}\n\n" if (notice := art14_notice_text(contact=contact, locale=locale)) else "",
     }
 
 
@@ -198,6 +202,9 @@ def _record_mailed(*, mailing: Mailing, contact_ids: set[int]) -> None:
     activity_record_many(contact_ids=sorted(contact_ids - already), kind=ActivityEvent.Kind.MAILED,
                          summary=mailing.title, subject=subject)
     Contact.objects.filter(id__in=contact_ids).update(last_contacted_at=timezone.now())
+    if mailing.contents.filter(rendered_text__contains="art14_notice").exists():
+        # Bodies rendered before the notice existed carry no {{ art14_notice }}; nothing to record for those.
+        contacts_art14_notice_record(contact_ids=contact_ids, subject=subject, summary=mailing.title)
     contact_ids.clear()
 
 

@@ -18,6 +18,7 @@ from outreach.selectors import (
     contact_list_queryset,
     contact_lists,
     contact_privacy_state,
+    contact_status,
     contact_timeline,
 )
 from outreach.services.contacts import EDITABLE_FIELDS, contact_create, contact_erase, contact_update
@@ -35,6 +36,14 @@ class ContactForm(WagtailAdminModelForm):
         if self.instance.pk and "email" in self.fields:
             self.fields["email"].disabled = True
             self.fields["email"].help_text = _("The address cannot be changed: add a new contact instead.")
+        if not self.instance.pk and "legal_basis" in self.fields:
+            # No default legal basis: the officer decides, for each new contact, on which basis it is kept.
+            self.fields["legal_basis"].choices = [("", "---------"), *Contact.LegalBasis.choices]
+            self.initial["legal_basis"] = ""
+        if "data_origin" in self.fields:
+            self.fields["data_origin"].help_text = _(
+                "Anything but 'from the person themselves' makes the Art. 14 notice due; "
+                "the first mailing carries it.")
 
     def clean(self):
         cleaned = super().clean()
@@ -184,7 +193,7 @@ CONTACT_PANELS = [
         FieldPanel("legal_basis"),
         FieldPanel("legal_basis_note"),
         FieldPanel("consent_given_at"),
-        FieldPanel("source"),
+        FieldRowPanel([FieldPanel("source"), FieldPanel("data_origin")]),
     ], heading=_("GDPR: legal basis and source")),
 ]
 
@@ -210,7 +219,7 @@ class ContactViewSet(ModelViewSet):
         Column("outlet", label=_("Outlet"), accessor=lambda c: getattr(getattr(c, "journalist", None), "outlet", None) or ""),
         Column("language", label=_("Language"), accessor="get_language_display"),
         Column("tags", label=_("Tags"), accessor=lambda c: ", ".join(t.name for t in c.tags.all())),
-        Column("bounce_state", label=_("Bounce state"), accessor="get_bounce_state_display"),
+        Column("status", label=_("Status"), accessor=contact_status),
         DateColumn("last_contacted_at", label=_("Last contacted")),
     ]
     list_export = ["email"]  # shows the export buttons; the columns come from contacts_export

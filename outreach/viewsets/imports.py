@@ -12,16 +12,19 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from outreach.imports.mapping import FIELDS
+from outreach.imports.mapping import FIELDS, JOURNALIST, PROTAGONIST
 from outreach.models import Contact, ContactImport, ContactList
 from outreach.imports.labels import labelled_sample, problem_summary
+from outreach.viewsets.audiences import members_url
 from outreach.services.imports import (
+    contact_import_gdpr_check,
     contact_import_preview,
     contact_import_progress,
     contact_import_retry,
@@ -31,15 +34,40 @@ from outreach.services.imports import (
 )
 
 
+PROFILE_CHOICES = [("", _("No profiles")), (JOURNALIST, _("Journalists (journalist profile)")),
+                   (PROTAGONIST, _("Protagonists (protagonist profile)"))]
+
+
 class ContactImportUploadForm(forms.Form):
     file = forms.FileField(label=_("CSV or Excel file"),
                            help_text=_("CSV (comma or semicolon, UTF-8 or Windows-1252) or .xlsx; exports from "
                                        "Excel, Mailchimp and listmonk are recognised."))
-    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=Contact.LegalBasis.choices,
+    # No default: which basis applies is the officer's decision (Art. 6 GDPR), never a preselected choice.
+    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=[("", "---------"), *Contact.LegalBasis.choices],
+                                    required=False,
                                     help_text=_("Applies to the new contacts; existing contacts keep theirs."))
-    legal_basis_note = forms.CharField(label=_("Documented reason or consent proof"), required=False,
+    data_origin = forms.ChoiceField(
+        label=_("Where do the addresses come from?"), choices=[("", "---------"), *Contact.DataOrigin.choices],
+        required=False,
+        help_text=_("Addresses not collected from the people themselves are marked 'Art. 14 notice due'; "
+                    "the first mailing to them carries the notice."),
+    )
+    legal_basis_note = forms.CharField(label=_("Documented reason (legitimate interest)"), required=False,
                                        widget=forms.Textarea(attrs={"rows": 3}))
+    consent_source = forms.CharField(label=_("Consent obtained through"), required=False, max_length=255,
+                                     help_text=_("For consent: e.g. the sign-up form at the trade fair."))
+    consent_given_on = forms.DateField(label=_("Consent given on"), required=False,
+                                       widget=forms.DateInput(attrs={"type": "date"}))
+    consent_reference = forms.CharField(label=_("Where the proof is kept"), required=False, max_length=255,
+                                        help_text=_("For consent: a reference (file, folder, ticket) or upload "
+                                                    "the document below."))
+    consent_document = forms.FileField(label=_("Consent proof (document)"), required=False)
     source = forms.CharField(label=_("Source of the data"), required=False, max_length=255)
+    profile_kind = forms.ChoiceField(
+        label=_("Create profiles"), choices=PROFILE_CHOICES, required=False,
+        help_text=_("Journalists appear in beat and region segments; columns such as Ressort, Medium, Ort/Region "
+                    "and Funktion fill the profile."),
+    )
     target_list = forms.ModelChoiceField(label=_("Add to list"), queryset=ContactList.objects.all(), required=False)
     tags = forms.CharField(label=_("Tags for the imported contacts"), required=False, max_length=255,
                            help_text=_("Separated by commas."))
@@ -48,13 +76,29 @@ class ContactImportUploadForm(forms.Form):
         help_text=_("Otherwise contacts whose organisation is not known yet are imported without one."),
     )
 
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            contact_import_gdpr_check(**{name: cleaned.get(name) or ("" if name != "consent_given_on" else None)
+                                         for name in GDPR_FIELDS})
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                self.add_error(field, messages_)
+        return cleaned
+
+
+GDPR_FIELDS = ("legal_basis", "data_origin", "legal_basis_note", "consent_source", "consent_given_on",
+               "consent_reference", "consent_document")
+
 
 class ContactImportMappingForm(forms.Form):
-    """One select per column of the file: which contact field it fills, or none."""
+    """One select per column of the file: which contact field it fills, or none; and which profile."""
 
-    def __init__(self, *args, headers, mapping, **kwargs):
+    def __init__(self, *args, headers, mapping, profile_kind="", **kwargs):
         super().__init__(*args, **kwargs)
         self.headers = headers
+        self.fields["profile_kind"] = forms.ChoiceField(label=_("Create profiles"), choices=PROFILE_CHOICES,
+                                                        required=False, initial=profile_kind)
         choices = [("", _("— do not import —"))] + [(name, label) for name, label in FIELDS.items()]
         for index, header in enumerate(headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(
@@ -104,11 +148,11 @@ class ContactImportUploadView(ContactImportView):
             try:
                 contact_import, warnings = contact_import_upload(
                     file=data["file"], user=request.user, target_list=data["target_list"],
-                    legal_basis=data["legal_basis"], legal_basis_note=data["legal_basis_note"],
                     source=data["source"], tags=data["tags"], create_organisations=data["create_organisations"],
+                    profile_kind=data["profile_kind"], **{name: data[name] for name in GDPR_FIELDS},
                 )
             except ValidationError as exc:
-                form.add_error("file", exc)
+                form.add_error(None if hasattr(exc, "error_dict") else "file", exc)
             else:
                 if warnings:
                     messages.warning(request, " ".join(warnings))
@@ -127,21 +171,25 @@ class ContactImportPreviewView(ContactImportView):
         contact_import = self.get_import(pk)
         if contact_import.status not in (ContactImport.Status.UPLOADED, ContactImport.Status.PREVIEWED):
             return self.next_step(contact_import)
-        form = ContactImportMappingForm(headers=contact_import.headers, mapping=contact_import.column_mapping)
+        form = ContactImportMappingForm(headers=contact_import.headers, mapping=contact_import.column_mapping,
+                                        profile_kind=contact_import.profile_kind)
         return self.render_to_response(self.get_context_data(contact_import=contact_import, form=form))
 
     def post(self, request, pk):
         contact_import = self.get_import(pk)
         form = ContactImportMappingForm(request.POST, headers=contact_import.headers,
-                                        mapping=contact_import.column_mapping)
+                                        mapping=contact_import.column_mapping, profile_kind=contact_import.profile_kind)
         if form.is_valid():
+            profile_kind = form.cleaned_data["profile_kind"]
             try:
                 if request.POST.get("action") == "start":
-                    if form.mapping() != contact_import.column_mapping or not contact_import.preview:
+                    if (form.mapping() != contact_import.column_mapping or profile_kind != contact_import.profile_kind
+                            or not contact_import.preview):
                         raise ValidationError(_("The mapping changed: check the new preview, then start."))
                     contact_import_start(contact_import=contact_import, user=request.user)
                     return redirect(self.url("progress", contact_import))
-                contact_import_preview(contact_import=contact_import, column_mapping=form.mapping())
+                contact_import_preview(contact_import=contact_import, column_mapping=form.mapping(),
+                                       profile_kind=profile_kind)
                 return redirect(self.url("preview", contact_import))
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -151,8 +199,12 @@ class ContactImportPreviewView(ContactImportView):
         preview = kwargs["contact_import"].preview or {}
         return super().get_context_data(
             preview=preview, counts=preview.get("counts", {}),
-            problems=preview.get("problems", []) + preview.get("warnings", []),
+            # Real problems (rows left out, addresses flagged as damaged) apart from information on rows that
+            # are imported ("Organisation … will be created").
+            problems=preview.get("problems", []), information=preview.get("warnings", []),
             problem_summary=problem_summary(preview.get("problem_counts", {})),
+            information_summary=problem_summary(preview.get("warning_counts", {})),
+            mapping_notes=preview.get("notes", []),
             sample=labelled_sample(preview.get("sample", [])), **kwargs,
         )
 
@@ -163,15 +215,26 @@ class ContactImportProgressView(ContactImportView):
 
     def get(self, request, pk):
         contact_import = self.get_import(pk)
+        stored = contact_import.problems
         return self.render_to_response(self.get_context_data(
             contact_import=contact_import, progress=contact_import_progress(contact_import=contact_import),
             progress_url=self.url("progress_json", contact_import),
+            problems=[item for item in stored if item.get("rejected")],
+            information=[item for item in stored if not item.get("rejected")],
+            contacts_url=imported_contacts_url(contact_import),
+            list_url=members_url(contact_import.target_list) if contact_import.target_list_id else "",
         ))
 
     def post(self, request, pk):
         """Start a failed import again; it resumes after its last committed batch."""
         contact_import = contact_import_retry(contact_import=self.get_import(pk), user=request.user)
         return redirect(self.url("progress", contact_import))
+
+
+def imported_contacts_url(contact_import: ContactImport) -> str:
+    from outreach.wagtail_hooks import contact_viewset
+
+    return f"{reverse(contact_viewset.get_url_name('index'))}?{urlencode({'contact_import': contact_import.pk})}"
 
 
 class ContactImportProgressJsonView(ContactImportView):
@@ -199,7 +262,8 @@ class ContactImportViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_fields = ["original_filename", "file_format", "encoding", "delimiter", "status", "total_rows",
                            "processed_rows", "created_count", "updated_count", "unchanged_count", "rejected_count",
-                           "warning_count", "legal_basis", "source", "tags", "error", "created_by", "created_at",
+                           "warning_count", "legal_basis", "data_origin", "consent_source", "consent_given_on",
+                           "consent_reference", "consent_document", "profile_kind", "source", "tags", "error", "created_by", "created_at",
                            "started_at", "finished_at"]
 
     def get_common_view_kwargs(self, **kwargs):

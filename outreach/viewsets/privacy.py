@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, View
 from wagtail.admin import messages
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -20,6 +20,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from outreach.models import Contact, ExportLog, SuppressionEntry
 from outreach.services.contacts import contact_object, contact_record_art14_notice, email_suppress
+from outreach.selectors import suppression_list_queryset
 from outreach.services.privacy import contact_data_export
 from outreach.viewsets.permissions import OutreachPermissionPolicy
 from outreach.viewsets.responses import export_response
@@ -136,6 +137,25 @@ class SuppressionCreateView(generic.CreateView):
         return redirect(self.get_success_url())
 
 
+class SuppressionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return suppression_list_queryset()
+
+
+def suppressed_person(entry) -> str:
+    """Who: the contact if still known; after erasure only the start of the hash (nothing else is kept)."""
+    if entry.contact_id is None:
+        return _("Erased person (hash %(hash)s…)") % {"hash": entry.email_hash[:16]}
+    name = " ".join(part for part in (entry.contact_first_name, entry.contact_last_name) if part)
+    return f"{name} <{entry.contact_email}>" if name else entry.contact_email
+
+
+def suppressed_person_url(entry) -> str | None:
+    from outreach.wagtail_hooks import contact_viewset
+
+    return reverse(contact_viewset.get_url_name("inspect"), args=[entry.contact_id]) if entry.contact_id else None
+
+
 class SuppressionEntryViewSet(ModelViewSet):
     """The global suppression list. Entries are never edited; only an administrator may remove one
     (a block added by mistake), since removing it lets the address be mailed again."""
@@ -146,10 +166,12 @@ class SuppressionEntryViewSet(ModelViewSet):
     add_to_admin_menu = False
     add_view_class = SuppressionCreateView
     form_fields = ["note"]
+    index_view_class = SuppressionIndexView
     list_display = [
-        Column("email_hash", label=_("Address hash"), accessor=lambda e: f"{e.email_hash[:16]}…"),
-        Column("reason", label=_("Reason"), accessor="get_reason_display"),
+        TitleColumn("person", label=_("Who"), accessor=suppressed_person, get_url=suppressed_person_url),
+        Column("reason", label=_("Why"), accessor="get_reason_display"),
         "note",
+        Column("created_by", label=_("Recorded by"), accessor=lambda e: e.created_by or "–"),
         DateColumn("created_at", label=_("Since")),
     ]
     list_filter = ["reason"]

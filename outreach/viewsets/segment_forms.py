@@ -71,6 +71,35 @@ def allowed_values_help() -> list[tuple[str, list[str]]]:
     return help_rows
 
 
+def field_choices() -> dict[str, list[str]]:
+    """field -> the names a person can pick for it, for the editor's pick lists (segment-editor.js)."""
+    choices = {}
+    for key in FIELDS:
+        lookup = _lookup(key)
+        if lookup is not None:
+            choices[key] = sorted({str(name) for name in lookup[0].values()}, key=str.casefold)
+    return choices
+
+
+def rules_from_data(data) -> dict:
+    """The rules the editor's rows describe (the POST of the form), without the segment's name: what the live
+    count evaluates. Raises ValidationError with a message for the first row it cannot read."""
+    conditions = ConditionFormSet(data, prefix="conditions")
+    if not conditions.is_valid():
+        for row in conditions.forms:
+            for name, errors in row.errors.items():
+                label = row.fields[name].label if name in row.fields else ""
+                raise ValidationError(f"{label}: {errors[0]}" if label else errors[0])
+        raise ValidationError(conditions.non_form_errors() or _("The conditions cannot be read."))
+    rules = {
+        "match": data.get("match") if data.get("match") in ("all", "any") else "all",
+        "conditions": [{"field": row["field"], "op": row["op"], "value": row["values"]}
+                       for row in conditions.cleaned_data if row and row.get("field") and not row.get("DELETE")],
+    }
+    validate_rules(rules)
+    return rules
+
+
 class ConditionForm(forms.Form):
     field = forms.ChoiceField(label=_("Field"), choices=[("", "---------")] + [(k, f.label) for k, f in FIELDS.items()],
                               required=False)

@@ -32,6 +32,9 @@ def test_press_officer_imports_contacts_and_watches_the_progress(
 
     page.goto(f"{live_server.url}{reverse('contact_imports:add')}")
     page.set_input_files("#id_file", str(csv_file))
+    page.select_option("#id_legal_basis", "legitimate-interest")
+    page.fill("#id_legal_basis_note", "Fachpresse, die über die Region berichtet")
+    page.select_option("#id_data_origin", "trade-fair")
     page.fill("#id_source", "Presseverteiler der Messe 2026")
     page.locator("main form button[type=submit]").click()
 

@@ -74,3 +74,8 @@ def xlsx_file(rows, name="kontakte.xlsx") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return upload(name, buffer.getvalue())
+
+
+# What the upload asks besides the file (there is no default legal basis): a documented legitimate interest
+# for a list from a public source.
+GDPR = {"legal_basis": "legitimate-interest", "legal_basis_note": "Fachpresse", "data_origin": "public"}

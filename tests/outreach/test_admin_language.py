@@ -50,9 +50,10 @@ def test_the_import_preview_names_problems_and_effects_in_german(german_press_of
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from outreach.services.imports import contact_import_create, contact_import_preview
+    from tests.outreach.importfiles import GDPR
 
     data = "E-Mail;Vorname\nneu@example.org;Neu\nkaputt;Kaputt\nneu@example.org;Doppelt\n".encode("cp1252")
-    contact_import = contact_import_create(file=SimpleUploadedFile("liste.csv", data), user=None)
+    contact_import = contact_import_create(file=SimpleUploadedFile("liste.csv", data), user=None, **GDPR)
     contact_import_preview(contact_import=contact_import)
     html = german_press_officer.get(reverse("contact_imports:preview", args=[contact_import.pk])).content.decode()
     assert "ungültige E-Mail-Adresse: 1" in html and "doppelt in der Datei: 1" in html

@@ -40,7 +40,7 @@ def mapping_form_data(contact_import) -> dict:
 
 
 def upload_data(file, **extra):
-    return {"file": file, "legal_basis": "legitimate-interest", "legal_basis_note": "Fachpresse",
+    return {"file": file, "legal_basis": "legitimate-interest", "legal_basis_note": "Fachpresse", "data_origin": "public",
             "source": "Messe", "tags": "", "create_organisations": "on", **extra}
 
 

@@ -9,14 +9,14 @@ from outreach.imports.mapping import guess_mapping
 from outreach.imports.sniffing import sniff
 from outreach.models import ContactImport
 from outreach.services.imports import contact_import_create
-from tests.outreach.importfiles import PNG_HEADER, csv_bytes, upload, xlsx_file
+from tests.outreach.importfiles import GDPR, PNG_HEADER, csv_bytes, upload, xlsx_file
 
 
 @pytest.mark.django_db
 class ContactImportCreateRefusalTests:
     def refused(self, file) -> str:
         with pytest.raises(ValidationError) as exc_info:
-            contact_import_create(file=file, user=None)
+            contact_import_create(file=file, user=None, **GDPR)
         assert not ContactImport.objects.exists()
         return " ".join(exc_info.value.messages)
 

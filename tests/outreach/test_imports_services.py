@@ -11,6 +11,7 @@ from outreach.services.imports import contact_import_create, contact_import_prev
 from outreach.tasks import contact_import_run_task
 from tests.outreach.factories import ContactFactory, OrganisationFactory
 from tests.outreach.importfiles import (
+    GDPR,
     csv_bytes,
     excel_german_cp1252,
     excel_utf8_bom,
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def imported(file, user=None, **options) -> ContactImport:
-    contact_import = contact_import_create(file=file, user=user, **options)
+    contact_import = contact_import_create(file=file, user=user, **{**GDPR, **options})
     contact_import_preview(contact_import=contact_import)
     return contact_import_run(import_id=contact_import.pk)
 
@@ -36,7 +37,7 @@ def organisations_named(lower_name: str) -> int:
 
 class ContactImportPreviewTests:
     def test_german_excel_csv_is_read_as_cp1252_with_semicolons_and_nothing_is_written(self):
-        contact_import = contact_import_create(file=excel_german_cp1252(), user=None)
+        contact_import = contact_import_create(file=excel_german_cp1252(), user=None, **GDPR)
         assert (contact_import.file_format, contact_import.encoding, contact_import.delimiter) == ("csv", "cp1252", ";")
         assert contact_import.column_mapping["E-Mail"] == "email"
         assert contact_import.column_mapping["Anrede"] == "salutation"
@@ -55,19 +56,19 @@ class ContactImportPreviewTests:
 
     def test_preview_shows_updates_and_unchanged_for_existing_contacts(self):
         ContactFactory(email="greta.groß@example.org", first_name="Greta", last_name="Gross")
-        contact_import = contact_import_create(file=excel_utf8_bom(), user=None)
+        contact_import = contact_import_create(file=excel_utf8_bom(), user=None, **GDPR)
         preview = contact_import_preview(contact_import=contact_import)
         assert preview["counts"]["updated"] == 1
         updated = [s for s in preview["sample"] if s["effect"] == "updated"][0]
         assert "last_name" in updated["fields"] and "organisation" in updated["fields"]
 
     def test_a_mapping_without_email_is_refused(self):
-        contact_import = contact_import_create(file=excel_utf8_bom(), user=None)
+        contact_import = contact_import_create(file=excel_utf8_bom(), user=None, **GDPR)
         with pytest.raises(ValidationError, match="e-mail"):
             contact_import_preview(contact_import=contact_import, column_mapping={"Vorname": "first_name"})
 
     def test_a_field_mapped_twice_is_refused(self):
-        contact_import = contact_import_create(file=excel_utf8_bom(), user=None)
+        contact_import = contact_import_create(file=excel_utf8_bom(), user=None, **GDPR)
         mapping = dict(contact_import.column_mapping, Nachname="first_name")
         with pytest.raises(ValidationError, match="one column"):
             contact_import_preview(contact_import=contact_import, column_mapping=mapping)
@@ -152,7 +153,7 @@ class ContactImportRunTests:
         first = imported(excel_german_cp1252(), target_list=contact_list, tags="Import 2024")
         before = (Contact.objects.count(), ActivityEvent.objects.count(), Organisation.objects.count(),
                   contact_list.memberships.count())
-        second = contact_import_create(file=excel_german_cp1252(), user=None, target_list=contact_list,
+        second = contact_import_create(file=excel_german_cp1252(), user=None, **GDPR, target_list=contact_list,
                                        tags="Import 2024")
         assert contact_import_preview(contact_import=second)["counts"] == {
             "new": 0, "updated": 0, "unchanged": 2, "rejected": 1}
@@ -189,7 +190,7 @@ class ContactImportResumeTests:
 
     def test_a_retried_run_resumes_after_the_committed_batches(self, monkeypatch):
         monkeypatch.setattr(imports, "BATCH_SIZE", 4)
-        contact_import = contact_import_create(file=upload("r.csv", csv_bytes(self.rows(10))), user=None)
+        contact_import = contact_import_create(file=upload("r.csv", csv_bytes(self.rows(10))), user=None, **GDPR)
         contact_import_preview(contact_import=contact_import)
         # What the first worker committed before it died: the first batch, through the same code the run uses.
         with imports._opened(contact_import) as table:
@@ -206,7 +207,7 @@ class ContactImportResumeTests:
 
     def test_a_batch_another_run_committed_is_not_applied_again(self, monkeypatch):
         monkeypatch.setattr(imports, "BATCH_SIZE", 4)
-        contact_import = contact_import_create(file=upload("r.csv", csv_bytes(self.rows(6))), user=None)
+        contact_import = contact_import_create(file=upload("r.csv", csv_bytes(self.rows(6))), user=None, **GDPR)
         contact_import_preview(contact_import=contact_import)
         with imports._opened(contact_import) as table:
             planner = imports._planner(contact_import, table.headers)
@@ -220,7 +221,7 @@ class ContactImportResumeTests:
         assert ActivityEvent.objects.filter(contact__email__startswith="resume", kind="imported").count() == 6
 
     def test_starting_queues_the_task_once_after_commit(self, django_capture_on_commit_callbacks):
-        contact_import = contact_import_create(file=excel_utf8_bom(), user=None)
+        contact_import = contact_import_create(file=excel_utf8_bom(), user=None, **GDPR)
         contact_import_preview(contact_import=contact_import)
         with django_capture_on_commit_callbacks() as callbacks:
             imports.contact_import_start(contact_import=contact_import, user=None)

@@ -8,7 +8,7 @@ from django.utils import translation
 from outreach.models import Contact, ContactImport
 from outreach.services import imports
 from outreach.services.imports import contact_import_create
-from tests.outreach.importfiles import csv_bytes, upload, xlsx_file
+from tests.outreach.importfiles import GDPR, csv_bytes, upload, xlsx_file
 from tests.outreach.test_imports_admin import upload_data, url, viewset  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -103,14 +103,14 @@ class ImportLimitAdminTests:
 class ImportLimitServiceTests:
     def test_create_refuses_too_many_columns_with_a_german_message(self):
         with translation.override("de"), pytest.raises(ValidationError) as exc_info:
-            contact_import_create(file=upload("breit.csv", wide_csv(500)), user=None)
+            contact_import_create(file=upload("breit.csv", wide_csv(500)), user=None, **GDPR)
         assert exc_info.value.code == "too_many_columns"
         assert "500 Spalten" in exc_info.value.messages[0] and "höchstens 200" in exc_info.value.messages[0]
         assert not ContactImport.objects.exists()
 
     def test_upload_refuses_a_long_cell_deep_in_the_file_and_keeps_nothing(self, settings):
         with translation.override("de"), pytest.raises(ValidationError) as exc_info:
-            imports.contact_import_upload(file=upload("lang.csv", long_cell_csv(row=9, size=70_000)), user=None)
+            imports.contact_import_upload(file=upload("lang.csv", long_cell_csv(row=9, size=70_000)), user=None, **GDPR)
         assert exc_info.value.code == "cell_too_long"
         assert "Zeile 9" in exc_info.value.messages[0]
         assert not ContactImport.objects.exists()
@@ -118,11 +118,11 @@ class ImportLimitServiceTests:
     def test_upload_refuses_too_many_rows_with_a_german_message(self, settings):
         settings.CONTACT_IMPORT_MAX_ROWS = 10
         with translation.override("de"), pytest.raises(ValidationError) as exc_info:
-            imports.contact_import_upload(file=upload("viele.csv", many_rows_csv(11)), user=None)
+            imports.contact_import_upload(file=upload("viele.csv", many_rows_csv(11)), user=None, **GDPR)
         assert exc_info.value.code == "too_many_rows" and "mehr als 10 Zeilen" in exc_info.value.messages[0]
         assert not ContactImport.objects.exists()
 
     def test_upload_of_a_good_file_previews_it(self):
-        contact_import, warnings = imports.contact_import_upload(file=upload("gut.csv", many_rows_csv(3)), user=None)
+        contact_import, warnings = imports.contact_import_upload(file=upload("gut.csv", many_rows_csv(3)), user=None, **GDPR)
         assert contact_import.status == ContactImport.Status.PREVIEWED and contact_import.total_rows == 3
         assert warnings == []

@@ -69,7 +69,7 @@ class ContactImportTests:
     def test_headers_cells_and_names_are_escaped_on_every_step(self, admin_client, payload):
         admin_client.get("/admin/login/")  # loads the admin URLconf, which registers the viewsets
         rows = [["E-Mail", payload, "Organisation"], ["reflex@example.org", payload, payload], [payload, "x", "y"]]
-        data = {"file": upload(f"{payload}.csv", csv_bytes(rows)), "legal_basis": "legitimate-interest",
+        data = {"file": upload(f"{payload}.csv", csv_bytes(rows)), "legal_basis": "legitimate-interest", "data_origin": "public",
                 "legal_basis_note": payload, "source": payload, "tags": payload, "create_organisations": "on"}
         response = admin_client.post(reverse("contact_imports:add"), data)
         assert_not_reflected(response, payload)
