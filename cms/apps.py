@@ -15,3 +15,7 @@ class CmsConfig(AppConfig):
         from cms.security import nonce_wagtail_chooser_scripts
 
         nonce_wagtail_chooser_scripts()
+
+        from cms.localize_dates import localized_translation_comments_install
+
+        localized_translation_comments_install()
