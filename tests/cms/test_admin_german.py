@@ -29,6 +29,7 @@ ENGLISH = [
     re.compile(r"^Actions( \(footer\))?$"),
     re.compile(r"\b\d{1,2} (January|February|March|May|June|July|October|December) \d{4}\b"),
     re.compile(r"\bto \w+ translation\b"),
+    re.compile(r"View latest version|Troubleshoot your connection|A network error occurred"),
 ]
 
 
