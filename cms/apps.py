@@ -16,6 +16,10 @@ class CmsConfig(AppConfig):
 
         nonce_wagtail_chooser_scripts()
 
+        from cms.localize_dates import localized_translation_comments_install
+
+        localized_translation_comments_install()
+
         # Every app's tasks module (Celery's autodiscovery over INSTALLED_APPS) is imported now,
         # before anything finalizes the Celery app: in a long test run, shared tasks whose module
         # was first imported after that went missing from the app's registry (NotRegistered).

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -59,3 +61,9 @@ def keep_partners_in_their_section(parent_page, pages, request):
     if not page_explorable_by(user=request.user, page=parent_page):
         raise PermissionDenied
     return pages
+
+
+@hooks.register("insert_editor_js")
+def german_translation_editor_js():
+    # wagtail-localize's editor includes this hook's output; its React bundle has two English labels.
+    return format_html('<script src="{}"></script>', static("cms/js/localize-german.js"))

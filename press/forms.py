@@ -13,9 +13,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.widgets import AdminDateTimeInput
 
+from cms.forms import LocalizedChoicesPageForm
 from press.services.embargo import release_scheduled_embargo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -41,7 +41,7 @@ def _minute(moment: datetime.datetime | None):
     return moment.replace(second=0, microsecond=0) if moment else None
 
 
-class PressReleasePageForm(WagtailAdminPageForm):
+class PressReleasePageForm(LocalizedChoicesPageForm):
     embargo_until = BerlinDateTimeField(
         label=_("Embargo until"), required=False, widget=AdminDateTimeInput,
         help_text=_("Date and time in Berlin. Until then only the press office sees the release; "

@@ -12,6 +12,7 @@ from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.api.serializers import RichTextAPIField
 from cms.blocks import RICH_TEXT_FEATURES, BaseStreamBlock
+from cms.forms import LocalizedChoicesPageForm
 from cms.frontend import frontend_root_url
 from cms.plain_rendering import page_plain_fields
 from media.api import PublicImageRenditionField
@@ -26,6 +27,8 @@ class HeadlessPage(HeadlessPreviewMixin, Page):
     routing (`?html_path=`, detail URLs) is unchanged. Without a front end, the page
     and its preview answer with a built-in plain rendering (cms/plain_rendering.py).
     """
+
+    base_form_class = LocalizedChoicesPageForm
 
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request=request)
