@@ -221,7 +221,7 @@ def test_editor_saves_a_draft_and_publishes_it_later_from_the_edit_view(editor_c
     ("parent_model", "allowed"),
     [
         (HomePage, {RegionIndexPage, InitiativeIndexPage, NewsIndexPage, EventIndexPage, StudyIndexPage,
-                    apps.get_model("press", "NewsroomPage")}),
+                    apps.get_model("press", "NewsroomPage"), apps.get_model("newsletters", "NewsletterIndexPage")}),
         (RegionIndexPage, {RegionPage}),
         (InitiativeIndexPage, {InitiativePage}),
         (InitiativePage, {NewsArticlePage}),
