@@ -37,7 +37,7 @@ from outreach.models import Contact, Mailing, MailingAttachment, MailingContent,
 from outreach.rendering import compile_template, render_content
 from outreach.segments import not_suppressed
 from outreach.services.mailings import mailing_audience
-from outreach.services.sending import recipient_values
+from outreach.services.personalising import recipient_values
 
 Status = Message.Status
 Kind = MessageEvent.Kind

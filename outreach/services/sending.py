@@ -18,7 +18,6 @@ without recording it; the task's redelivery (same task id, acks_late)
 re-claims its own SENDING rows and never sees the ACCEPTED ones again.
 """
 
-import html
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,22 +27,19 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from outreach.delivery import PermanentDeliveryError, TransientDeliveryError, delivery_backend, headers
-from outreach.delivery.compose import LocaleParts, compose, locale_parts
+from outreach.delivery import PermanentDeliveryError, TransientDeliveryError, delivery_backend
 from outreach.delivery.ratelimit import rate_limiter
 from outreach.inbound.reasons import SENDER_REPUTATION_REASONS, enhanced_code, verdict
 from outreach.models import (
     ActivityEvent,
     Contact,
     Mailing,
-    MailingAttachment,
     Message,
     SuppressionEntry,
     email_hash,
 )
 from outreach.mailable import recipient_fields_for
-from outreach.notices import art14_notice_text
-from outreach.rendering import salutation
+from outreach.services.personalising import locale_parts_for, personalise, variant_parts_for
 from outreach.services.activity import activity_record_many
 from outreach.services.contacts import contacts_art14_notice_record
 
@@ -116,76 +112,6 @@ def _claim(*, mailing_id: int, worker_task_id: str, limit: int) -> list[Message]
 def _release(ids, *, worker_task_id: str, status=MessageStatus.QUEUED) -> int:
     return Message.objects.filter(id__in=ids, status=MessageStatus.SENDING, claimed_by=worker_task_id).update(
         status=status, claimed_by="", claimed_at=None
-    )
-
-
-def locale_parts_for(*, mailing: Mailing, locales) -> dict[str, LocaleParts]:
-    """Compile each locale's rendered content once per batch; personalising is then a join per part."""
-    parts = {}
-    for content in mailing.contents.filter(locale__in=set(locales)):
-        attachments = MailingAttachment.objects.filter(mailing=mailing, locale=content.locale).values_list(
-            "filename", "content", "mimetype"
-        )
-        # Tracked links are numbered in this stored rendered_html; the click redirect reads them from it again.
-        parts[content.locale] = locale_parts(
-            subject=content.subject, html=content.rendered_html, text=content.rendered_text,
-            attachments=list(attachments), track_opens=mailing.track_opens, track_clicks=mailing.track_clicks,
-        )
-    return parts
-
-
-def variant_parts_for(*, mailing: Mailing, keys) -> dict[tuple[str, str], LocaleParts]:
-    """As locale_parts_for, for the (locale, variant) pairs of a batch that are not variant ""."""
-    keys = {key for key in keys if key[1]}
-    if not keys:
-        return {}
-    parts = {}
-    for variant in mailing.variants.filter(locale__in={k[0] for k in keys}, key__in={k[1] for k in keys}):
-        attachments = MailingAttachment.objects.filter(mailing=mailing, locale=variant.locale).values_list(
-            "filename", "content", "mimetype"
-        )
-        parts[(variant.locale, variant.key)] = locale_parts(
-            subject=variant.subject, html=variant.rendered_html, text=variant.rendered_text,
-            attachments=list(attachments), track_opens=mailing.track_opens, track_clicks=mailing.track_clicks,
-        )
-    return parts
-
-
-def recipient_values(*, contact: Contact | None, email: str, locale: str, token: str) -> dict[str, str]:
-    """The merge fields for one recipient (not escaped)."""
-    first = contact.first_name if contact else ""
-    last = contact.last_name if contact else ""
-    return {
-        "salutation": salutation(
-            locale=locale, kind=contact.salutation if contact else "", academic_title=contact.academic_title if contact else "",
-            first_name=first, last_name=last,
-        ),
-        "first_name": first,
-        "last_name": last,
-        "full_name": contact.full_name if contact else "",
-        "email": email,
-        "unsubscribe_url": headers.unsubscribe_url(token),
-        "personal_note": "",
-        # The footer's paragraph break comes with the notice, so an empty value leaves no gap.
-        "art14_notice": f"{notice}\n\n" if (notice := art14_notice_text(contact=contact, locale=locale)) else "",
-    }
-
-
-def personalise(*, parts: LocaleParts, mailing: Mailing, contact: Contact | None, email: str, locale: str, token: str,
-                subject_prefix: str = "", message_pk: int | None = None, extra: dict | None = None):
-    """extra: the recipient's fields from the source (outreach.mailable.RecipientField), HTML already sanitised."""
-    values = recipient_values(contact=contact, email=email, locale=locale, token=token)
-    html_values = {name: html.escape(value) for name, value in values.items()}
-    for name, field in (extra or {}).items():
-        values[name], html_values[name] = field.text, field.html
-    sender = mailing.sender
-    return compose(
-        parts=parts, token=token, values=values,
-        html_values=html_values,
-        to_name=" ".join(p for p in (values["first_name"], values["last_name"]) if p), to_email=email,
-        from_name=sender.from_name, from_email=sender.from_email,
-        reply_to=headers.reply_address(token) if mailing.track_replies else sender.reply_to_email,
-        subject_prefix=subject_prefix, message_pk=message_pk,
     )
 
 

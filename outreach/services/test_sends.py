@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from outreach.delivery import PermanentDeliveryError, TransientDeliveryError, delivery_backend
 from outreach.delivery.compose import locale_parts
 from outreach.models import Contact, Mailing, MailingAttachment
-from outreach.services.sending import personalise
+from outreach.services.personalising import personalise
 
 
 @dataclass(frozen=True)
