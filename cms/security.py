@@ -1,6 +1,6 @@
 """Content-Security-Policy: one strict policy for the HTML this origin serves, none at all for the rest.
 
-The policies themselves are in cms/settings.py (CONTENT_SECURITY_POLICY,
+The policies themselves are in cms/settings/security.py (CONTENT_SECURITY_POLICY,
 django-csp 4.0). The API and error bodies are data, never documents: they get
 `default-src 'none'`, so that even a body a browser was tricked into rendering
 can load and run nothing, and no page may frame them.
