@@ -97,15 +97,11 @@ class Mailing(models.Model):
         return f"outreach.mailing:{self.pk}"
 
 
-class MailingContent(models.Model):
-    """One locale of a mailing, as written (or copied from its source) and as rendered once for everyone."""
+class MailBody(models.Model):
+    """Subject and body of one version of a mailing, as given and as rendered once for everyone who gets it."""
 
-    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="contents")
-    locale = models.CharField(_("language"), max_length=5)
     subject = models.CharField(_("subject"), max_length=255)
     preheader = models.CharField(_("preheader"), max_length=255, blank=True)
-    # Written with blocks (the default for one-off mailings): body_mjml is then made from them on save.
-    body_blocks = StreamField(MailingBodyBlock(), verbose_name=_("body (blocks)"), blank=True)
     body_mjml = models.TextField(_("body (MJML)"), blank=True)
     body_html = models.TextField(_("body (HTML)"), blank=True)
     body_text = models.TextField(_("body (plain text)"), blank=True)
@@ -113,6 +109,18 @@ class MailingContent(models.Model):
     rendered_html = models.TextField(blank=True, editable=False)
     rendered_text = models.TextField(blank=True, editable=False)
     rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class MailingContent(MailBody):
+    """One locale of a mailing, as written (or copied from its source) and as rendered once for everyone."""
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="contents")
+    locale = models.CharField(_("language"), max_length=5)
+    # Written with blocks (the default for one-off mailings): body_mjml is then made from them on save.
+    body_blocks = StreamField(MailingBodyBlock(), verbose_name=_("body (blocks)"), blank=True)
 
     class Meta:
         verbose_name = _("mailing content")
@@ -124,7 +132,7 @@ class MailingContent(models.Model):
         return f"{self.mailing} [{self.locale}]"
 
 
-class MailingVariant(models.Model):
+class MailingVariant(MailBody):
     """One more version of a locale, for the recipients a source sorts into it (outreach.mailable.VariantMailable).
 
     A newsletter issue with topic sections is one variant per combination of topics present in its audience.
@@ -135,14 +143,6 @@ class MailingVariant(models.Model):
     mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="variants")
     locale = models.CharField(_("language"), max_length=5)
     key = models.CharField(_("variant"), max_length=200)
-    subject = models.CharField(_("subject"), max_length=255)
-    preheader = models.CharField(_("preheader"), max_length=255, blank=True)
-    body_mjml = models.TextField(_("body (MJML)"), blank=True)
-    body_html = models.TextField(_("body (HTML)"), blank=True)
-    body_text = models.TextField(_("body (plain text)"), blank=True)
-    rendered_html = models.TextField(blank=True, editable=False)
-    rendered_text = models.TextField(blank=True, editable=False)
-    rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("mailing variant")
