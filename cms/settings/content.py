@@ -27,28 +27,23 @@ STORAGES = {
     },
 }
 if MEDIA_BACKEND == "s3":
+    _s3_connection = {
+        "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+        "file_overwrite": False,
+    }
+    # Public media: plain URLs, optionally through a CDN's domain.
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
-            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
-            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default=None),
-            "querystring_auth": False,
-            "file_overwrite": False,
-        },
+        "OPTIONS": {**_s3_connection, "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+                    "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default=None), "querystring_auth": False},
     }
     if env.str("AWS_PRIVATE_BUCKET_NAME", default=""):
+        # Personal data: private objects, reachable only through signed, expiring URLs.
         STORAGES["private"] = {
             "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": env.str("AWS_PRIVATE_BUCKET_NAME"),
-                "region_name": env.str("AWS_S3_REGION_NAME", default=None),
-                "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
-                "default_acl": "private",
-                "querystring_auth": True,
-                "file_overwrite": False,
-            },
+            "OPTIONS": {**_s3_connection, "bucket_name": env.str("AWS_PRIVATE_BUCKET_NAME"),
+                        "default_acl": "private", "querystring_auth": True},
         }
 elif MEDIA_BACKEND != "local":
     raise ImproperlyConfigured(f"MEDIA_BACKEND must be 'local' or 's3', not {MEDIA_BACKEND!r}.")
