@@ -1,9 +1,13 @@
 """Server-rendered fallback pages: sign-up form, confirmation, preference centre. German and English,
-no JavaScript, no inline script or style (CSP), every input escaped by the templates.
+no JavaScript (but for the self-hosted ALTCHA widget where NEWSLETTER_ALTCHA switches it on), no inline
+script or style (CSP), every input escaped by the templates.
 
 They call the same services as the JSON API (newsletters.api.views) and share its rate limits.
 """
 
+import json
+
+from csp.decorators import csp_update
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from newsletters.api.throttles import SIGNUP_THROTTLES, LinkIPRateThrottle, throttle_wait
 from newsletters.models import Newsletter
 from newsletters.presentation import consent_texts_present, newsletter_present, subscription_present
-from newsletters.services import preferences, signup
+from newsletters.services import challenge, preferences, signup
 from newsletters.services.requests import email_clean, name_clean, request_facts
 from newsletters.services.signup_input import signup_request_build
 from newsletters.services.tokens import TokenInvalid
@@ -40,9 +44,11 @@ def _page(request, template: str, context: dict, *, language: str, status: int =
             "other_language_url": f"{request.path}?{urlencode({'lang': other})}",
             **context,
         }, status=status)
-    # Personal pages (tokens in the URL): never cached, and the token does not travel on as a Referer.
+    # Personal pages (tokens in the URL): never cached, and the token travels on as a Referer to no other
+    # site. Not "no-referrer": under it a browser sends "Origin: null" with the page's own form posts, which
+    # Django's CSRF check rightly refuses.
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -64,6 +70,7 @@ class SignupForm(forms.Form):
     consent_text = forms.IntegerField(min_value=1, max_value=2147483647)
     privacy_notice = forms.IntegerField(min_value=1, max_value=2147483647)
     website = forms.CharField(required=False, max_length=200)
+    altcha = forms.CharField(required=False, max_length=challenge.PAYLOAD_MAX_LENGTH)
 
     def __init__(self, *args, newsletter: Newsletter, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,7 +83,15 @@ class SignupForm(forms.Form):
     def clean_name(self):
         return name_clean(self.cleaned_data.get("name", ""))
 
+    def clean_altcha(self):
+        if challenge.challenge_required():
+            challenge.challenge_verify(self.cleaned_data.get("altcha", ""))
+        return ""
 
+
+# The ALTCHA widget solves its challenge in Web Workers it starts from a blob: URL of its own code; a blob
+# can only be made by a script already allowed to run here, so this widens nothing script-src does not.
+@csp_update({"worker-src": ["blob:"]})
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup_page(request, slug: str):
     newsletter = Newsletter.objects.filter(slug=slug, is_public=True).first()
@@ -108,6 +123,8 @@ def signup_page(request, slug: str):
                         form.add_error(None, message)
         context = {"newsletter": newsletter_present(newsletter, language=language), "form": form, "done": done,
                    **consent_texts_present(language=language)}
+        if challenge.challenge_required() and not done:
+            context["altcha_challenge"] = json.dumps(challenge.challenge_create())
     status = 400 if request.method == "POST" and not done else 200
     return _page(request, "newsletters/public/signup.html", context, language=language, status=status)
 

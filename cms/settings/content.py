@@ -114,6 +114,14 @@ NEWSLETTER_LINK_RATE_IP = env.str("NEWSLETTER_LINK_RATE_IP", default="120/hour")
 # Empty: the links in mails lead to this server's pages (/newsletter/...). Set: to the front end's
 # <url>/newsletter/confirm?token=..., /confirm-address?token=... and /preferences?token=...
 NEWSLETTER_FRONTEND_URL = env.str("NEWSLETTER_FRONTEND_URL", default="")
+# A self-hosted proof-of-work challenge (ALTCHA) on every sign-up, API and form (newsletters.services.challenge).
+# Off by default: it needs JavaScript, and the fallback form is meant to work without it. The key signs the
+# challenges (derived from SECRET_KEY when empty); MAX_NUMBER sets the work (about 0.1-0.5 s in a browser at
+# 100,000); a challenge must be solved and sent within EXPIRES seconds.
+NEWSLETTER_ALTCHA = env.bool("NEWSLETTER_ALTCHA", default=False)
+ALTCHA_HMAC_KEY = env.str("ALTCHA_HMAC_KEY", default="")
+NEWSLETTER_ALTCHA_MAX_NUMBER = env.int("NEWSLETTER_ALTCHA_MAX_NUMBER", default=100_000)
+NEWSLETTER_ALTCHA_EXPIRES = env.int("NEWSLETTER_ALTCHA_EXPIRES", default=20 * 60)
 
 # --- Press (press app) -------------------------------------------------------------
 # Before a distribution is sent, journalists who got another release within this many days are listed.

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "csp",
     "corsheaders",
+    "django_altcha",  # only for its self-hosted widget script (static files); newsletters checks the solutions
     "django.contrib.admin",
     "axes",
     "django.contrib.auth",

@@ -62,6 +62,10 @@ class SignupInputSerializer(serializers.Serializer):
                                      help_text="The page the form was on (for the proof).")
     website = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
                                     help_text="Leave empty: a field people do not see, to catch bots.")
+    altcha = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default="",
+        help_text="The solved proof-of-work challenge (GET /api/newsletters/challenge/) as the ALTCHA widget "
+                  "gives it; required only where the site has switched the challenge on.")
 
     def validate_email(self, value):
         return _django_to_drf(email_clean, value)
@@ -115,3 +119,11 @@ class AddressInputSerializer(serializers.Serializer):
 
     def validate_email(self, value):
         return _django_to_drf(email_clean, value)
+
+
+class ChallengeOutputSerializer(serializers.Serializer):
+    algorithm = serializers.CharField()
+    challenge = serializers.CharField()
+    maxnumber = serializers.IntegerField()
+    salt = serializers.CharField()
+    signature = serializers.CharField()

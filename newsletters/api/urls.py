@@ -9,6 +9,7 @@ _TOKEN = r"(?P<token>[^/]{1,2000})"
 urlpatterns = [
     path("", views.NewsletterListApi.as_view(), name="newsletters-api-list"),
     path("subscriptions/", views.SubscriptionCreateApi.as_view(), name="newsletters-api-subscribe"),
+    path("challenge/", views.ChallengeApi.as_view(), name="newsletters-api-challenge"),
     path("confirm/", views.SubscriptionConfirmApi.as_view(), name="newsletters-api-confirm"),
     path("confirm-address/", views.AddressConfirmApi.as_view(), name="newsletters-api-confirm-address"),
     re_path(rf"^preferences/{_TOKEN}/$", views.PreferencesApi.as_view(), name="newsletters-api-preferences"),

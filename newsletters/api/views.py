@@ -19,7 +19,7 @@ from newsletters.api import serializers as io
 from newsletters.api.throttles import SIGNUP_THROTTLES, LinkIPRateThrottle
 from newsletters.presentation import consent_texts_present, newsletter_present, subscription_present
 from newsletters.selectors import newsletters_public
-from newsletters.services import preferences, signup
+from newsletters.services import challenge, preferences, signup
 from newsletters.services.requests import request_facts
 from newsletters.services.signup_input import signup_request_build
 from newsletters.services.tokens import TokenInvalid
@@ -70,6 +70,11 @@ class SubscriptionCreateApi(PublicAPIView):
         data = io.SignupInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        if challenge.challenge_required():
+            try:
+                challenge.challenge_verify(values["altcha"])
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"altcha": exc.messages}) from exc
         if not values["website"]:  # the honeypot: bots get the same answer and nothing happens
             try:
                 built = signup_request_build(
@@ -83,6 +88,22 @@ class SubscriptionCreateApi(PublicAPIView):
                                                 facts=request_facts(request, form_url=values["form_url"]))
         return Response({"detail": _("Thank you. Please check your mailbox: we have sent you a link to confirm "
                                      "your subscription.")}, status=status.HTTP_202_ACCEPTED)
+
+
+class ChallengeApi(PublicAPIView):
+    throttle_classes = ()  # one HMAC, no state: cheaper than the throttle's own cache round trip
+
+    @extend_schema(operation_id="newsletters_challenge", tags=["newsletters"],
+                   summary="A proof-of-work challenge for the ALTCHA widget (only where the site switched it on)",
+                   description="Give this URL to the widget as `challengeurl` and send what it produces as "
+                               "`altcha` with the sign-up. Each challenge expires and is accepted once.",
+                   responses={200: io.ChallengeOutputSerializer, 404: NOT_FOUND})
+    def get(self, request):
+        if not challenge.challenge_required():
+            raise NotFound(_("Sign-ups need no challenge here."))
+        response = Response(challenge.challenge_create())
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 def _confirm_answer(result_status: str) -> Response:
