@@ -214,9 +214,15 @@ class SubscriptionViewSet(ModelViewSet):
         return reverse(self.get_url_name("proof"), args=[subscription.pk])
 
     def get_urlpatterns(self):
+        from newsletters.proof_views import AddressProofJsonView, AddressProofPrintView
+
         return super().get_urlpatterns() + [
             path("proof/<int:pk>/", SubscriptionProofView.as_view(permission_policy=self.permission_policy),
                  name="proof"),
+            path("proof/contact/<int:contact_id>/", AddressProofJsonView.as_view(), name="address_proof"),
+            path("proof/contact/<int:contact_id>/print/",
+                 AddressProofPrintView.as_view(json_url_name=self.get_url_name("address_proof")),
+                 name="address_proof_print"),
         ]
 
 
