@@ -23,7 +23,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from django.views.generic import View
@@ -80,6 +80,7 @@ NEWSLETTER_PANELS = [
 
 class NewsletterIndexView(generic.IndexView):
     report_url_name = None
+    add_by_staff_url_name = None
 
     @cached_property
     def columns(self):
@@ -91,9 +92,15 @@ class NewsletterIndexView(generic.IndexView):
         return [title, *super().columns[1:]]
 
     def get_list_more_buttons(self, instance):
-        return super().get_list_more_buttons(instance) + [
+        from newsletters.staff_views import ADD_PERMISSION
+
+        buttons = super().get_list_more_buttons(instance) + [
             MenuItem(_("Report"), url=reverse(self.report_url_name, args=[instance.pk]), icon_name="list-ul",
                      priority=5)]
+        if self.request.user.has_perm(ADD_PERMISSION):
+            buttons.append(MenuItem(_("Add a subscriber"), icon_name="plus", priority=6,
+                                    url=f"{reverse(self.add_by_staff_url_name)}?newsletter={instance.pk}"))
+        return buttons
 
 
 class NewsletterEditView(generic.EditView):
@@ -129,7 +136,8 @@ class NewsletterViewSet(ModelViewSet):
         return NewsletterPermissionPolicy(Newsletter, denied_actions=("delete",))
 
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(report_url_name=self.get_url_name("report"), **kwargs)
+        return super().get_index_view_kwargs(report_url_name=self.get_url_name("report"),
+                                             add_by_staff_url_name="newsletters_subscriptions:add_by_staff", **kwargs)
 
     def get_edit_view_kwargs(self, **kwargs):
         return super().get_edit_view_kwargs(report_url_name=self.get_url_name("report"), **kwargs)
@@ -181,8 +189,23 @@ class SubscriptionProofView(PermissionCheckedMixin, View):
         return response
 
 
+class SubscriptionIndexView(generic.IndexView):
+    add_by_staff_url_name = None
+
+    @cached_property
+    def header_buttons(self):
+        from newsletters.staff_views import ADD_PERMISSION
+
+        buttons = super().header_buttons
+        if self.request.user.has_perm(ADD_PERMISSION):
+            buttons.append(HeaderButton(_("Add a subscriber"), url=reverse(self.add_by_staff_url_name),
+                                        icon_name="plus"))
+        return buttons
+
+
 class SubscriptionViewSet(ModelViewSet):
     model = Subscription
+    index_view_class = SubscriptionIndexView
     icon = "list-ul"
     menu_label = _("Subscriptions")
     add_to_admin_menu = False
@@ -206,7 +229,7 @@ class SubscriptionViewSet(ModelViewSet):
         return NewsletterPermissionPolicy(Subscription, denied_actions=("add", "change", "delete"))
 
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(**kwargs)
+        return super().get_index_view_kwargs(add_by_staff_url_name=self.get_url_name("add_by_staff"), **kwargs)
 
     def get_proof_url(self, subscription) -> str:
         from django.urls import reverse
@@ -215,8 +238,12 @@ class SubscriptionViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         from newsletters.proof_views import AddressProofJsonView, AddressProofPrintView
+        from newsletters.staff_views import StaffSubscriptionAddView
 
         return super().get_urlpatterns() + [
+            path("add-by-staff/", StaffSubscriptionAddView.as_view(
+                index_url_name=self.get_url_name("index"), inspect_url_name=self.get_url_name("inspect")),
+                name="add_by_staff"),
             path("proof/<int:pk>/", SubscriptionProofView.as_view(permission_policy=self.permission_policy),
                  name="proof"),
             path("proof/contact/<int:contact_id>/", AddressProofJsonView.as_view(), name="address_proof"),

@@ -68,7 +68,8 @@ def test_csv_holds_consent_fields_safe_from_formulas_and_is_logged(press_client,
     assert hostile["Name"] == "'=HYPERLINK(\"http://x\",\"y\")" and hostile["Quelle / Formular-URL"] == "'@SUM(1+1)"
     log = ExportLog.objects.latest("exported_at")
     assert log.exported_by == press_user and log.row_count == len(rows) and log.file_format == "csv"
-    assert ActivityEvent.objects.filter(contact_id=hostile_subscriber.contact_id, kind=ActivityEvent.Kind.EXPORTED).exists()
+    assert ActivityEvent.objects.filter(contact_id=hostile_subscriber.contact_id,
+                                        kind=ActivityEvent.Kind.EXPORTED).exists()
 
 
 def test_suppressed_addresses_are_left_out_and_xlsx_works(press_client, newsletter, hostile_subscriber):

@@ -132,7 +132,8 @@ def test_the_report_lists_issues_sent_with_the_engines_figures(press_client, new
     from outreach.models import Mailing, Message, MessageEvent, SenderIdentity
 
     issue = make_issue(newsletter, body=[], title="Mai 2026")
-    mailing = Mailing.objects.create(title="Zukunft der Industrie: Mai 2026", source=f"newsletters.newsletterissuepage:{issue.pk}",
+    mailing = Mailing.objects.create(title="Zukunft der Industrie: Mai 2026",
+                                     source=f"newsletters.newsletterissuepage:{issue.pk}",
                                      sender=SenderIdentity.objects.first(), status=Mailing.Status.SENT,
                                      started_at=timezone.now(), track_opens=True, track_clicks=True)
     Mailing.objects.create(title="Entwurf", source=f"newsletters.newsletterissuepage:{issue.pk}",
