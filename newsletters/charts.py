@@ -16,6 +16,7 @@ from newsletters.selectors_reports import GrowthWeek
 WIDTH, HEIGHT = 760, 280
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 40
 BAR_GAP = 0.2  # share of a week's slot left empty between weeks
+MAX_X_LABELS = 9
 
 SERIES = (
     # (attribute, css colour, direction): unsubscribes are drawn downwards from the zero line.
@@ -99,8 +100,8 @@ def growth_chart(weeks: list[GrowthWeek]) -> GrowthChart:
         points.append(f"{coordinate(centre_x)},{coordinate(net_y)}")
         chart.dots.append(Label(x=coordinate(centre_x), y=coordinate(net_y),
                                 text=f"{label}: {_('Net change')} {week.net_change:+d}"))
-        # A label every few weeks, so that half a year of weeks does not overlap.
-        if index % max(1, len(weeks) // 8) == 0 or index == len(weeks) - 1:
+        # A label every few weeks, counted back from this week so that it always has one and none overlap.
+        if (len(weeks) - 1 - index) % max(1, -(-len(weeks) // MAX_X_LABELS)) == 0:
             chart.x_labels.append(Label(x=coordinate(centre_x), y=coordinate(HEIGHT - BOTTOM + 16),
                                         text=_("W%(week)s") % {"week": week.iso_week}))
     chart.net_points = " ".join(points)

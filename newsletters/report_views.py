@@ -100,7 +100,7 @@ class NewsletterSubscribersExportView(PermissionCheckedMixin, View):
         newsletter = get_object_or_404(Newsletter, pk=pk)
         file_format = request.GET.get("format", "csv")
         if file_format not in EXPORT_FORMATS:
-            return HttpResponseBadRequest(_("Choose CSV or XLSX."))
+            return HttpResponseBadRequest(_("Choose CSV or XLSX."), content_type="text/plain; charset=utf-8")
         content = newsletter_subscribers_export(newsletter=newsletter, file_format=file_format, actor=request.user)
         response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
         response["Content-Disposition"] = (f'attachment; filename="subscribers-{newsletter.slug}-'
