@@ -9,10 +9,12 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.generic import View
 
 from newsletters.models import Subscription
 from newsletters.services.proof_export import address_proof, address_proof_data
+from outreach import mailable
 
 CONTACT_PERMISSION = "outreach.view_contact"
 
@@ -27,6 +29,8 @@ def may_read_address_proof(user) -> bool:
 
 
 class AddressProofView(View):
+    file_format = ""
+
     def proof(self, request, contact_id: int):
         if not may_read_address_proof(request.user):
             raise PermissionDenied
@@ -34,10 +38,18 @@ class AddressProofView(View):
         email = contact_model.objects.filter(pk=contact_id).values_list("email", flat=True).first()
         if email is None:
             raise Http404
-        return address_proof(contact_id=contact_id, email=email)
+        proof = address_proof(contact_id=contact_id, email=email)
+        # The data protection officer takes it away (a file, a printout): on record like any export.
+        mailable.personal_data_handed_out(
+            actor=request.user, file_format=self.file_format, row_count=len(proof.subscriptions),
+            contact_ids=[contact_id], description=_("Consent proof of %(address)s (%(what)s)") % {
+                "address": email, "what": self.file_format.upper()})
+        return proof
 
 
 class AddressProofJsonView(AddressProofView):
+    file_format = "json"
+
     def get(self, request, contact_id: int):
         proof = self.proof(request, contact_id)
         content = json.dumps(address_proof_data(proof), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
@@ -48,6 +60,7 @@ class AddressProofJsonView(AddressProofView):
 
 
 class AddressProofPrintView(AddressProofView):
+    file_format = "html"
     template_name = "newsletters/admin/address_proof.html"
     json_url_name = None
 

@@ -17,7 +17,7 @@ delivery backend), and the contact doors (address_may_be_mailed,
 contact_for_address, contact_timeline_record, contact_unsubscribe_everywhere,
 contact_personal_data), and, in outreach.mailable_reports (re-exported here), the figures of a
 source's started mailings for its own report (mailing_figures_for_sources), a logged export of personal
-data (personal_data_export, contact_ids_suppressed) and why an address may not be mailed
+data (personal_data_export, personal_data_handed_out, contact_ids_suppressed) and why an address may not be mailed
 (address_suppression_reason). A source may also sort recipients into variants of a locale (VariantMailable: a
 newsletter issue's topic sections) and hear when its mailing starts (mailable_sending_started); an app
 creates a draft mailing of its source with mailing_draft_create and previews through mail_content_render
@@ -404,4 +404,5 @@ from outreach.mailable_reports import (  # noqa: E402,F401 - re-exported
     contact_ids_suppressed,
     mailing_figures_for_sources,
     personal_data_export,
+    personal_data_handed_out,
 )

@@ -97,3 +97,16 @@ def address_suppression_reason(email: str) -> str:
 
     entry = SuppressionEntry.objects.filter(email_hash=email_hash(email)).first()
     return str(entry.get_reason_display()) if entry else ""
+
+
+def personal_data_handed_out(*, actor, description: str, file_format: str, row_count: int,
+                             contact_ids: list[int]) -> None:
+    """Record that an app handed out personal data in a form of its own (a proof file, a page to print):
+    one ExportLog entry and an 'exported' event on each contact's timeline, as every export of outreach."""
+    from outreach.models import ActivityEvent, ExportLog
+    from outreach.services.activity import activity_record_many
+
+    ExportLog.objects.create(exported_by=actor, description=description[:500], file_format=file_format[:10],
+                             row_count=row_count)
+    activity_record_many(contact_ids=contact_ids, kind=ActivityEvent.Kind.EXPORTED, actor=actor,
+                         summary=description)

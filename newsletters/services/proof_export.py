@@ -1,8 +1,8 @@
 """The consent proof of one address, for the data protection officer: every subscription with its full log.
 
 One structure feeds the JSON file and the printable page, so both always say the same.
-A read only: nothing is written (the person's own Art. 15 export goes through
-the preference centre, and outreach logs that one).
+Reads only; the views record each hand-out in outreach's export log
+(outreach.mailable.personal_data_handed_out).
 """
 
 from dataclasses import dataclass, field
