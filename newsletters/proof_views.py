@@ -39,11 +39,12 @@ class AddressProofView(View):
         if email is None:
             raise Http404
         proof = address_proof(contact_id=contact_id, email=email)
-        # The data protection officer takes it away (a file, a printout): on record like any export.
+        # The data protection officer takes it away (a file, a printout): on record like any export. The log
+        # names the contact's number, not the address, which must not outlive an erasure there.
         mailable.personal_data_handed_out(
             actor=request.user, file_format=self.file_format, row_count=len(proof.subscriptions),
-            contact_ids=[contact_id], description=_("Consent proof of %(address)s (%(what)s)") % {
-                "address": email, "what": self.file_format.upper()})
+            contact_ids=[contact_id], description=_("Consent proof of contact no. %(id)s (%(what)s)") % {
+                "id": contact_id, "what": self.file_format.upper()})
         return proof
 
 
