@@ -145,3 +145,13 @@ def test_the_subscriptions_list_offers_it_only_to_who_may(press_client, client, 
     assert client.get(URL).status_code in (302, 403)
     assert client.post(URL, form(newsletter)).status_code in (302, 403)
     assert not Subscription.objects.filter(email="papier.person@example.org").exists()
+
+
+def test_the_form_is_german_and_comes_preset_from_the_newsletter_list(press_client, newsletter):
+    listing = press_client.get(reverse("newsletters_newsletters:index"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert f"{URL}?newsletter={newsletter.pk}" in listing
+    html = press_client.get(URL, {"newsletter": newsletter.pk}, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    for text in ("Abonnentin/Abonnenten hinzufügen", "Nachweisnotiz", "Einwilligung gegeben am",
+                 "Bestätigt mit dokumentierter Einwilligung", "Bitte um Bestätigung schicken", "Sperrliste"):
+        assert text in html, text
+    assert re.search(rf'<option value="{newsletter.pk}" selected>', html)
