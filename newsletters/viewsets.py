@@ -11,17 +11,19 @@ from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from django.views.generic import View
@@ -76,8 +78,45 @@ NEWSLETTER_PANELS = [
 ]
 
 
+class NewsletterIndexView(generic.IndexView):
+    report_url_name = None
+    add_by_staff_url_name = None
+
+    @cached_property
+    def columns(self):
+        # The name as the title column: Wagtail puts each row's buttons (edit, report) there.
+        title = self._get_title_column_class(TitleColumn)(
+            "name_de", label=_("Name"), sort_key="name_de",
+            get_url=lambda newsletter: self.get_edit_url(newsletter) or reverse(self.report_url_name,
+                                                                                  args=[newsletter.pk]))
+        return [title, *super().columns[1:]]
+
+    def get_list_more_buttons(self, instance):
+        from newsletters.staff_views import ADD_PERMISSION
+
+        buttons = super().get_list_more_buttons(instance) + [
+            MenuItem(_("Report"), url=reverse(self.report_url_name, args=[instance.pk]), icon_name="list-ul",
+                     priority=5)]
+        if self.request.user.has_perm(ADD_PERMISSION):
+            buttons.append(MenuItem(_("Add a subscriber"), icon_name="plus", priority=6,
+                                    url=f"{reverse(self.add_by_staff_url_name)}?newsletter={instance.pk}"))
+        return buttons
+
+
+class NewsletterEditView(generic.EditView):
+    report_url_name = None
+
+    @cached_property
+    def header_more_buttons(self):
+        return super().header_more_buttons + [
+            Button(_("Report"), url=reverse(self.report_url_name, args=[self.object.pk]), icon_name="list-ul",
+                   priority=5)]
+
+
 class NewsletterViewSet(ModelViewSet):
     model = Newsletter
+    index_view_class = NewsletterIndexView
+    edit_view_class = NewsletterEditView
     icon = "mail"
     menu_label = _("Newsletters")
     add_to_admin_menu = False
@@ -95,6 +134,25 @@ class NewsletterViewSet(ModelViewSet):
     def permission_policy(self):
         # A newsletter with subscriptions is PROTECTed in the database; deleting is not offered at all.
         return NewsletterPermissionPolicy(Newsletter, denied_actions=("delete",))
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(report_url_name=self.get_url_name("report"),
+                                             add_by_staff_url_name="newsletters_subscriptions:add_by_staff", **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(report_url_name=self.get_url_name("report"), **kwargs)
+
+    def get_urlpatterns(self):
+        from newsletters.report_views import NewsletterReportView, NewsletterSubscribersExportView
+
+        report = NewsletterReportView.as_view(permission_policy=self.permission_policy,
+                                              index_url_name=self.get_url_name("index"),
+                                              export_url_name=self.get_url_name("export"))
+        export = NewsletterSubscribersExportView.as_view(permission_policy=self.permission_policy)
+        return super().get_urlpatterns() + [
+            path("<int:pk>/report/", report, name="report"),
+            path("<int:pk>/export/", export, name="export"),
+        ]
 
 
 class SubscriptionFilterSet(WagtailFilterSet):
@@ -131,8 +189,23 @@ class SubscriptionProofView(PermissionCheckedMixin, View):
         return response
 
 
+class SubscriptionIndexView(generic.IndexView):
+    add_by_staff_url_name = None
+
+    @cached_property
+    def header_buttons(self):
+        from newsletters.staff_views import ADD_PERMISSION
+
+        buttons = super().header_buttons
+        if self.request.user.has_perm(ADD_PERMISSION):
+            buttons.append(HeaderButton(_("Add a subscriber"), url=reverse(self.add_by_staff_url_name),
+                                        icon_name="plus"))
+        return buttons
+
+
 class SubscriptionViewSet(ModelViewSet):
     model = Subscription
+    index_view_class = SubscriptionIndexView
     icon = "list-ul"
     menu_label = _("Subscriptions")
     add_to_admin_menu = False
@@ -156,7 +229,7 @@ class SubscriptionViewSet(ModelViewSet):
         return NewsletterPermissionPolicy(Subscription, denied_actions=("add", "change", "delete"))
 
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(**kwargs)
+        return super().get_index_view_kwargs(add_by_staff_url_name=self.get_url_name("add_by_staff"), **kwargs)
 
     def get_proof_url(self, subscription) -> str:
         from django.urls import reverse
@@ -164,9 +237,19 @@ class SubscriptionViewSet(ModelViewSet):
         return reverse(self.get_url_name("proof"), args=[subscription.pk])
 
     def get_urlpatterns(self):
+        from newsletters.proof_views import AddressProofJsonView, AddressProofPrintView
+        from newsletters.staff_views import StaffSubscriptionAddView
+
         return super().get_urlpatterns() + [
+            path("add-by-staff/", StaffSubscriptionAddView.as_view(
+                index_url_name=self.get_url_name("index"), inspect_url_name=self.get_url_name("inspect")),
+                name="add_by_staff"),
             path("proof/<int:pk>/", SubscriptionProofView.as_view(permission_policy=self.permission_policy),
                  name="proof"),
+            path("proof/contact/<int:contact_id>/", AddressProofJsonView.as_view(), name="address_proof"),
+            path("proof/contact/<int:contact_id>/print/",
+                 AddressProofPrintView.as_view(json_url_name=self.get_url_name("address_proof")),
+                 name="address_proof_print"),
         ]
 
 

@@ -30,7 +30,18 @@ def contact_newsletter_section(request, contact):
 
     if not subscription_viewset.permission_policy.user_has_permission(request.user, "view"):
         return ""
+    from django.urls import reverse
+
+    from newsletters.proof_views import may_read_address_proof
+
+    address_proof_urls = {}
+    if may_read_address_proof(request.user):
+        address_proof_urls = {
+            "json": reverse(subscription_viewset.get_url_name("address_proof"), args=[contact.pk]),
+            "print": reverse(subscription_viewset.get_url_name("address_proof_print"), args=[contact.pk]),
+        }
     return render_to_string("newsletters/admin/contact_section.html", {
+        "address_proof_urls": address_proof_urls,
         "subscriptions": contact_subscriptions(contact_id=contact.pk),
         "inspect_url_name": subscription_viewset.get_url_name("inspect"),
         "proof_url_name": subscription_viewset.get_url_name("proof"),

@@ -15,7 +15,10 @@ apps use, each small and documented where it is defined: unsubscribe scopes
 newsletter), transactional_mail_send (a confirmation request through the same
 delivery backend), and the contact doors (address_may_be_mailed,
 contact_for_address, contact_timeline_record, contact_unsubscribe_everywhere,
-contact_personal_data). A source may also sort recipients into variants of a locale (VariantMailable: a
+contact_personal_data), and, in outreach.mailable_reports (re-exported here), the figures of a
+source's started mailings for its own report (mailing_figures_for_sources), a logged export of personal
+data (personal_data_export, personal_data_handed_out, contact_ids_suppressed) and why an address may not be mailed
+(address_suppression_reason). A source may also sort recipients into variants of a locale (VariantMailable: a
 newsletter issue's topic sections) and hear when its mailing starts (mailable_sending_started); an app
 creates a draft mailing of its source with mailing_draft_create and previews through mail_content_render
 and mjml_render, the engine's one render path. Admin pages are extended by the Wagtail hook
@@ -389,3 +392,17 @@ def contact_personal_data(*, contact_id: int) -> dict:
     from outreach.services.privacy import contact_data_export
 
     return contact_data_export(contact=Contact.objects.get(pk=contact_id))
+
+
+# The doors for an app's own reports and exports (a source's mailing figures, a logged export of personal
+# data, why an address may not be mailed) live in outreach.mailable_reports, re-exported here so that
+# this module stays the one door.
+from outreach.mailable_reports import (  # noqa: E402,F401 - re-exported
+    EXPORT_FORMATS,
+    MailingFigures,
+    address_suppression_reason,
+    contact_ids_suppressed,
+    mailing_figures_for_sources,
+    personal_data_export,
+    personal_data_handed_out,
+)

@@ -94,11 +94,12 @@ def _lock(newsletter: Newsletter, email: str) -> Subscription | None:
 
 @transaction.atomic
 def subscription_request(*, request: SignupRequest, facts: RequestFacts, request_id: str = "",
-                         requested_at=None) -> Subscription:
+                         requested_at=None, actor=None, extra_details: dict | None = None) -> Subscription:
     """Record a sign-up and queue its mail. Idempotent in effect: a repeat renews a pending request.
 
     A subscribed (confirmed or paused) address is left as it is and gets a notice; a pending or
-    unsubscribed one gets a new confirmation request (older links stop working).
+    unsubscribed one gets a new confirmation request (older links stop working). A staff member asking
+    for the confirmation on someone's behalf is the actor, with their note in extra_details (both in the log).
     """
     newsletter = request.newsletter
     language = newsletter.language_for(request.language)
@@ -116,10 +117,11 @@ def subscription_request(*, request: SignupRequest, facts: RequestFacts, request
         "topics": sorted(request.topic_ids), "regions": sorted(request.region_ids),
         "consent_text": {"id": request.consent_text.pk, "version": request.consent_text.version},
         "privacy_notice": {"id": request.privacy_notice.pk, "version": request.privacy_notice.version},
+        **(extra_details or {}),
     }
     if subscription.state in (State.CONFIRMED, State.PAUSED):
         event = subscription_event_record(subscription=subscription, kind=Kind.SIGNED_UP_AGAIN, facts=facts,
-                                          data=details, occurred_at=requested_at)
+                                          data=details, occurred_at=requested_at, actor=actor)
     else:
         subscription.state = State.PENDING
         subscription.name = request.name
@@ -133,7 +135,7 @@ def subscription_request(*, request: SignupRequest, facts: RequestFacts, request
         subscription.regions.set(request.region_ids)
         event = subscription_event_record(subscription=subscription, kind=Kind.SIGNED_UP, facts=facts,
                                           data={**details, "request": subscription.confirmation_nonce},
-                                          occurred_at=requested_at)
+                                          occurred_at=requested_at, actor=actor)
     from newsletters.tasks import subscription_signup_mail_task
 
     transaction.on_commit(lambda: subscription_signup_mail_task.delay(subscription.pk, event.pk))
