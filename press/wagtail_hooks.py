@@ -30,8 +30,11 @@ def register_press_urls():
     from django.urls import path
 
     from press.views.distributions import DistributionCreateView, DistributionView
+    from press.views.responses import ReleaseResponsesView
 
     return [
+        path("press/releases/<int:release_id>/responses/", ReleaseResponsesView.as_view(),
+             name="press_release_responses"),
         path("press/releases/<int:release_id>/distribute/", DistributionCreateView.as_view(),
              name="press_distribution_create"),
         path("press/distributions/<int:pk>/", DistributionView.as_view(), name="press_distribution"),
@@ -49,3 +52,8 @@ def distribute_button(page, user, view_name=None, next_url=None):
 
         yield Button(_("Distribute to journalists"), reverse("press_distribution_create", args=[page.pk]),
                      icon_name="mail", priority=15)
+    if isinstance(page.specific_deferred, PressReleasePage):
+        from press.views.responses import may_read_responses, responses_url
+
+        if may_read_responses(user):
+            yield Button(_("What came back"), responses_url(page), icon_name="comment", priority=16)

@@ -293,7 +293,9 @@ def _replied(*, inbound: InboundMessage, message: Message, classification: Class
         activity_record(contact=contact, kind=ActivityEvent.Kind.REPLIED, summary=inbound.text[:200] or inbound.subject,
                         subject=subject, occurred_at=inbound.received_at,
                         data={"inbound_message_id": inbound.pk, "message_id": message.pk})
-        closed = follow_ups_close_for_subject(contact=contact, subject=subject)
+        # A follow-up may be about the mailing or about what was mailed (press: "call back about the
+        # release"); an answer to this mailing settles both.
+        closed = follow_ups_close_for_subject(contact=contact, subject=subject, also_about=(message.mailing.source,))
         effects += ["timeline: replied", f"follow-ups closed: {closed}"]
         effects += contact_delivery_succeeded(contact=contact)
     return effects
