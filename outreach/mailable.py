@@ -315,18 +315,20 @@ def mailing_draft_create(*, title: str, source: str, sender_id: int, audience_pr
 
 def transactional_mail_send(*, sender_id: int, to_email: str, to_name: str = "", subject: str, text: str,
                             html: str = "", locale: str = "de",
-                            attachments: list[tuple[str, bytes, str]] | None = None) -> str:
+                            attachments: list[tuple[str, bytes, str]] | None = None, reply_to: str = "") -> str:
     """Send one mail a person asked for (a confirmation request, a data export), now, through the delivery
     backend mailings and test sends use (outbox, SMTP or SES), with the sender's name, address and imprint.
 
     No List-Unsubscribe, no tracking, no timeline entry: it is not a mailing. Suppression is the caller's
     business (a confirmation request goes to an address that is not a contact yet). Returns the carrier's
     id; raises outreach.delivery.TransientDeliveryError / PermanentDeliveryError when it was not accepted.
+    reply_to, when given, replaces the sender's reply-to address; an attachment of type message/rfc822 is
+    attached as a mail.
     """
     from outreach.services.transactional import transactional_send
 
     return transactional_send(sender_id=sender_id, to_email=to_email, to_name=to_name, subject=subject,
-                              text=text, html=html, locale=locale, attachments=attachments or [])
+                              text=text, html=html, locale=locale, attachments=attachments or [], reply_to=reply_to)
 
 
 # --- The people behind an audience ---------------------------------------------------------------------

@@ -19,7 +19,8 @@ Effects, per kind (none with dry_run, none for a mail seen before):
   nothing about the address: recorded, never counted.
 * complaint: suppressed (complaint), stale, 'complained' on the timeline.
 * reply: stored, a reply event, 'replied' on the timeline, the contact's open
-  follow-ups about the mailing closed.
+  follow-ups about the mailing (or its source) closed; when the mailing tracks
+  replies, forwarded to its sender (outreach.services.reply_forwarding).
 * auto_reply: stored and flagged; no follow-up is closed.
 * unsubscribe: outreach.services.tracking.message_unsubscribe.
 * unknown: stored and logged.
@@ -298,6 +299,10 @@ def _replied(*, inbound: InboundMessage, message: Message, classification: Class
         closed = follow_ups_close_for_subject(contact=contact, subject=subject, also_about=(message.mailing.source,))
         effects += ["timeline: replied", f"follow-ups closed: {closed}"]
         effects += contact_delivery_succeeded(contact=contact)
+    from outreach.services.reply_forwarding import reply_forward_enqueue  # queues a task: kept out of import time
+
+    if reply_forward_enqueue(inbound=inbound):
+        effects.append("forward to the sender queued")
     return effects
 
 
