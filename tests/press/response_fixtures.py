@@ -44,7 +44,8 @@ def reply_arrives(message: Message, text: str, **kwargs) -> dict:
 def accepted(distribution: Distribution, contacts) -> dict[str, Message]:
     """One accepted message per contact, as the engine leaves it after the send."""
     mailing = distribution.mailing
-    Mailing.objects.filter(pk=mailing.pk).update(status=Mailing.Status.SENT, finished_at=timezone.now())
+    Mailing.objects.filter(pk=mailing.pk).update(status=Mailing.Status.SENT, started_at=timezone.now(),
+                                                 finished_at=timezone.now())
     return {contact.email: Message.objects.create(
         mailing=mailing, contact=contact, email=contact.email, locale="de", status=Message.Status.ACCEPTED,
         sent_at=timezone.now()) for contact in contacts}
