@@ -18,7 +18,9 @@ contact_for_address, contact_timeline_record, contact_unsubscribe_everywhere,
 contact_personal_data), and, in outreach.mailable_reports (re-exported here), the figures of a
 source's started mailings for its own report (mailing_figures_for_sources), a logged export of personal
 data (personal_data_export, personal_data_handed_out, contact_ids_suppressed) and why an address may not be mailed
-(address_suppression_reason). A source may also sort recipients into variants of a locale (VariantMailable: a
+(address_suppression_reason), and, in outreach.mailable_responses (re-exported too), what came back
+per recipient (recipient_responses, recipient_response_rows, response_totals) and follow-up tasks
+(follow_ups_create). A source may also sort recipients into variants of a locale (VariantMailable: a
 newsletter issue's topic sections) and hear when its mailing starts (mailable_sending_started); an app
 creates a draft mailing of its source with mailing_draft_create and previews through mail_content_render
 and mjml_render, the engine's one render path. Admin pages are extended by the Wagtail hook
@@ -317,18 +319,20 @@ def mailing_draft_create(*, title: str, source: str, sender_id: int, audience_pr
 
 def transactional_mail_send(*, sender_id: int, to_email: str, to_name: str = "", subject: str, text: str,
                             html: str = "", locale: str = "de",
-                            attachments: list[tuple[str, bytes, str]] | None = None) -> str:
+                            attachments: list[tuple[str, bytes, str]] | None = None, reply_to: str = "") -> str:
     """Send one mail a person asked for (a confirmation request, a data export), now, through the delivery
     backend mailings and test sends use (outbox, SMTP or SES), with the sender's name, address and imprint.
 
     No List-Unsubscribe, no tracking, no timeline entry: it is not a mailing. Suppression is the caller's
     business (a confirmation request goes to an address that is not a contact yet). Returns the carrier's
     id; raises outreach.delivery.TransientDeliveryError / PermanentDeliveryError when it was not accepted.
+    reply_to, when given, replaces the sender's reply-to address; an attachment of type message/rfc822 is
+    attached as a mail.
     """
     from outreach.services.transactional import transactional_send
 
     return transactional_send(sender_id=sender_id, to_email=to_email, to_name=to_name, subject=subject,
-                              text=text, html=html, locale=locale, attachments=attachments or [])
+                              text=text, html=html, locale=locale, attachments=attachments or [], reply_to=reply_to)
 
 
 # --- The people behind an audience ---------------------------------------------------------------------
@@ -405,4 +409,12 @@ from outreach.mailable_reports import (  # noqa: E402,F401 - re-exported
     mailing_figures_for_sources,
     personal_data_export,
     personal_data_handed_out,
+)
+from outreach.mailable_responses import (  # noqa: E402,F401 - re-exported
+    ResponseTotals,
+    follow_ups_create,
+    recipient_response_rows,
+    recipient_responses,
+    response_filters,
+    response_totals,
 )

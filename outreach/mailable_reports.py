@@ -81,9 +81,9 @@ def personal_data_export(*, headings: list[str], rows: list[list], file_format: 
                          description: str, contact_ids: list[int]) -> bytes:
     """Rows of personal data as a CSV or XLSX file, the way outreach exports contacts: cells safe from formula
     injection, one ExportLog entry, an 'exported' event on each contact's timeline. Formats: EXPORT_FORMATS."""
-    from outreach.services.exports import table_export
+    from outreach.services.exports import rows_export
 
-    return table_export(headings=headings, rows=rows, file_format=file_format, title=title, actor=actor,
+    return rows_export(headings=headings, rows=rows, file_format=file_format, title=title, actor=actor,
                         description=description, contact_ids=contact_ids)
 
 

@@ -86,3 +86,14 @@ def inbound_imap_poll_task(limit: int | None = None) -> dict:
     from outreach.services.inbound_imap import imap_poll
 
     return imap_poll(limit=limit)
+
+
+@shared_task(
+    bind=True, acks_late=True, max_retries=8, retry_backoff=True, retry_backoff_max=3600,
+    autoretry_for=(TransientDeliveryError, OperationalError, InterfaceError, SoftTimeLimitExceeded),
+)
+def inbound_reply_forward_task(self, inbound_message_id: int) -> str:
+    # The row says whether it was forwarded already, so a redelivered or retried task sends nothing twice.
+    from outreach.services.reply_forwarding import inbound_reply_forward
+
+    return inbound_reply_forward(inbound_message_id=inbound_message_id)

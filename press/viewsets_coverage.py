@@ -61,6 +61,14 @@ class ClippingIndexView(generic.IndexView):
 class ClippingCreateView(_Saving, generic.CreateView):
     log_action = "wagtail.create"
 
+    def get_initial(self):
+        # "Record a clipping" from a release's response view comes with the release chosen.
+        initial = super().get_initial()
+        release = self.request.GET.get("release", "")
+        if release.isdigit():
+            initial["release"] = int(release)
+        return initial
+
 
 class ClippingEditView(_Saving, generic.EditView):
     pass

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from press.services.embargo import EMBARGO_BREAK_ACTION
 from press.viewsets import PressViewSetGroup
@@ -30,8 +31,13 @@ def register_press_urls():
     from django.urls import path
 
     from press.views.distributions import DistributionCreateView, DistributionView
+    from press.views.partners import InitiativeReleasesView
+    from press.views.responses import ReleaseResponsesView
 
     return [
+        path("press/initiative-releases/", InitiativeReleasesView.as_view(), name="press_initiative_releases"),
+        path("press/releases/<int:release_id>/responses/", ReleaseResponsesView.as_view(),
+             name="press_release_responses"),
         path("press/releases/<int:release_id>/distribute/", DistributionCreateView.as_view(),
              name="press_distribution_create"),
         path("press/distributions/<int:pk>/", DistributionView.as_view(), name="press_distribution"),
@@ -49,3 +55,23 @@ def distribute_button(page, user, view_name=None, next_url=None):
 
         yield Button(_("Distribute to journalists"), reverse("press_distribution_create", args=[page.pk]),
                      icon_name="mail", priority=15)
+    if isinstance(page.specific_deferred, PressReleasePage):
+        from press.views.responses import may_read_responses, responses_url
+
+        if may_read_responses(user):
+            yield Button(_("What came back"), responses_url(page), icon_name="comment", priority=16)
+
+
+class InitiativeReleasesMenuItem(MenuItem):
+    def is_shown(self, request):
+        from press.views.partners import initiative_keys_visible_to
+
+        return initiative_keys_visible_to(request.user) != set()
+
+
+@hooks.register("register_admin_menu_item")
+def register_initiative_releases_menu_item():
+    from django.urls import reverse
+
+    return InitiativeReleasesMenuItem(_("Reach of our press releases"), reverse("press_initiative_releases"),
+                                      name="press-initiative-releases", icon_name="doc-full-inverse", order=260)

@@ -49,6 +49,9 @@ class InboundMessage(models.Model):
     # mostly a copy of our own mail, everything useful is in recipients, and the copy is personal data
     # we have no reason to keep.
     raw = models.FileField(_("original mail"), upload_to="inbound/%Y/%m/", storage=private_storage, blank=True)
+    # A reply to a mailing that tracks replies is forwarded to the mailing's sender once
+    # (outreach.services.reply_forwarding); set when the carrier took the forward.
+    forwarded_at = models.DateTimeField(_("forwarded to the sender"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("inbound mail")

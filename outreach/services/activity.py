@@ -47,8 +47,25 @@ def follow_up_close(*, follow_up: FollowUp, actor=None) -> FollowUp:
     return follow_up
 
 
-def follow_ups_close_for_subject(*, contact: Contact, subject: str) -> int:
-    """Close the contact's open follow-ups about one thing (e.g. a mailing that got a reply)."""
-    return FollowUp.objects.filter(contact=contact, subject=subject, status=FollowUp.Status.OPEN).update(
+@transaction.atomic
+def follow_ups_create_many(*, contact_ids, title: str, due_on: date, owner=None, subject: str = "") -> int:
+    """One open follow-up per contact about `subject`. A contact who has an open one about it already is
+    skipped, so calling it twice creates nothing more. Returns how many were created."""
+    contact_ids = list(dict.fromkeys(contact_ids))
+    already = set(FollowUp.objects.filter(contact_id__in=contact_ids, subject=subject, status=FollowUp.Status.OPEN)
+                  .values_list("contact_id", flat=True))
+    created = FollowUp.objects.bulk_create([
+        FollowUp(contact_id=contact_id, title=title[:255], due_on=due_on, owner=owner, subject=subject)
+        for contact_id in Contact.objects.filter(pk__in=contact_ids).exclude(pk__in=already)
+        .values_list("pk", flat=True)
+    ])
+    return len(created)
+
+
+def follow_ups_close_for_subject(*, contact: Contact, subject: str, also_about: tuple[str, ...] = ()) -> int:
+    """Close the contact's open follow-ups about one thing (e.g. a mailing that got a reply), and about
+    the other references in also_about (the mailing's source: a press release)."""
+    subjects = [item for item in (subject, *also_about) if item]
+    return FollowUp.objects.filter(contact=contact, subject__in=subjects, status=FollowUp.Status.OPEN).update(
         status=FollowUp.Status.DONE, done_at=timezone.now()
     )

@@ -89,26 +89,30 @@ def contacts_export(*, queryset: QuerySet, file_format: str, actor, description:
     Not idempotent: two calls are two exports, logged twice.
     """
     columns = export_columns()
-    rows, contact_ids = [], []
-    for contact in export_queryset(queryset):
-        rows.append([column.value(contact) for column in columns])
-        contact_ids.append(contact.pk)
-    return table_export(headings=[column.heading for column in columns], rows=rows, file_format=file_format,
-                        title=_("Contacts"), actor=actor, description=description, contact_ids=contact_ids)
+    contacts = list(export_queryset(queryset)) if file_format in FORMATS else []
+    return rows_export(
+        headings=[column.heading for column in columns],
+        rows=[[column.value(contact) for column in columns] for contact in contacts],
+        contact_ids=[contact.pk for contact in contacts], file_format=file_format, actor=actor,
+        description=description, title=_("Contacts"),
+    )
 
 
 @transaction.atomic
-def table_export(*, headings: list[str], rows: list[list], file_format: str, title: str, actor, description: str,
-                 contact_ids: list[int]) -> bytes:
-    """Rows of personal data as CSV (UTF-8 with BOM, semicolons: what German Excel opens) or XLSX, every
-    cell neutralised against formula injection, logged once in the ExportLog and on the timeline of each
-    contact in contact_ids. The caller decides who is in it (contacts_export leaves suppressed people out).
-    Not idempotent: two calls are two exports, logged twice. Raises ValueError for an unknown format."""
+def rows_export(*, headings: list[str], rows: list[list], contact_ids: list[int], file_format: str, actor,
+                description: str, title: str) -> bytes:
+    """Any table about people as CSV (UTF-8 with BOM, semicolons) or XLSX, on record like a contact export.
+
+    Every cell is neutralised against formula injection; one ExportLog row is written and every contact in
+    contact_ids gets an 'exported' event on their timeline. Which rows and columns may leave is the
+    caller's choice (contacts_export leaves suppressed people out). Raises ValueError for another format.
+    Not idempotent: two calls are two exports, logged twice.
+    """
     if file_format not in FORMATS:
         raise ValueError(_("Unknown export format %(format)r: choose CSV or XLSX.") % {"format": file_format})
-    dataset = tablib.Dataset(headers=list(headings), title=str(title)[:31])
+    dataset = tablib.Dataset(headers=[cell_neutralise(heading) for heading in headings], title=str(title)[:31])
     for row in rows:
-        dataset.append([cell_neutralise(value) for value in row])
+        dataset.append([cell_neutralise(cell) for cell in row])
 
     if file_format == "csv":
         content = dataset.export("csv", delimiter=";").encode("utf-8-sig")
@@ -118,6 +122,6 @@ def table_export(*, headings: list[str], rows: list[list], file_format: str, tit
     ExportLog.objects.create(
         exported_by=actor, description=description[:500], file_format=file_format, row_count=len(rows)
     )
-    activity_record_many(contact_ids=contact_ids, kind=ActivityEvent.Kind.EXPORTED, actor=actor,
-                         summary=description)
+    activity_record_many(contact_ids=list(dict.fromkeys(contact_ids)), kind=ActivityEvent.Kind.EXPORTED,
+                         actor=actor, summary=description)
     return content

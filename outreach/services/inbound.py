@@ -19,7 +19,8 @@ Effects, per kind (none with dry_run, none for a mail seen before):
   nothing about the address: recorded, never counted.
 * complaint: suppressed (complaint), stale, 'complained' on the timeline.
 * reply: stored, a reply event, 'replied' on the timeline, the contact's open
-  follow-ups about the mailing closed.
+  follow-ups about the mailing (or its source) closed; when the mailing tracks
+  replies, forwarded to its sender (outreach.services.reply_forwarding).
 * auto_reply: stored and flagged; no follow-up is closed.
 * unsubscribe: outreach.services.tracking.message_unsubscribe.
 * unknown: stored and logged.
@@ -293,9 +294,15 @@ def _replied(*, inbound: InboundMessage, message: Message, classification: Class
         activity_record(contact=contact, kind=ActivityEvent.Kind.REPLIED, summary=inbound.text[:200] or inbound.subject,
                         subject=subject, occurred_at=inbound.received_at,
                         data={"inbound_message_id": inbound.pk, "message_id": message.pk})
-        closed = follow_ups_close_for_subject(contact=contact, subject=subject)
+        # A follow-up may be about the mailing or about what was mailed (press: "call back about the
+        # release"); an answer to this mailing settles both.
+        closed = follow_ups_close_for_subject(contact=contact, subject=subject, also_about=(message.mailing.source,))
         effects += ["timeline: replied", f"follow-ups closed: {closed}"]
         effects += contact_delivery_succeeded(contact=contact)
+    from outreach.services.reply_forwarding import reply_forward_enqueue  # queues a task: kept out of import time
+
+    if reply_forward_enqueue(inbound=inbound):
+        effects.append("forward to the sender queued")
     return effects
 
 

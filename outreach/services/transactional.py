@@ -9,8 +9,9 @@ time does not need outreach.delivery.mime's per-recipient shortcuts.
 
 import html as html_module
 from email.headerregistry import Address
+from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, default
 from email.utils import format_datetime
 
 from django.utils import timezone
@@ -39,8 +40,10 @@ def _with_imprint(*, text: str, html: str, imprint: str) -> tuple[str, str]:
 
 
 def transactional_send(*, sender_id: int, to_email: str, to_name: str = "", subject: str, text: str,
-                       html: str = "", locale: str = "de", attachments: list[tuple[str, bytes, str]]) -> str:
-    """See outreach.mailable.transactional_mail_send. Returns the carrier's id; raises DeliveryError subclasses."""
+                       html: str = "", locale: str = "de", attachments: list[tuple[str, bytes, str]],
+                       reply_to: str = "") -> str:
+    """See outreach.mailable.transactional_mail_send. Returns the carrier's id; raises DeliveryError subclasses.
+    reply_to replaces the sender's reply-to address (a forwarded reply is answered to its author)."""
     sender = SenderIdentity.objects.get(pk=sender_id)
     if not html:
         paragraphs = "".join(f"<p>{html_module.escape(block).replace(chr(10), '<br>')}</p>"
@@ -52,8 +55,8 @@ def transactional_send(*, sender_id: int, to_email: str, to_name: str = "", subj
     message["Subject"] = " ".join(subject.splitlines())
     message["From"] = _address(sender.from_name, sender.from_email)
     message["To"] = _address(to_name, to_email)
-    if sender.reply_to_email:
-        message["Reply-To"] = sender.reply_to_email
+    if reply_to or sender.reply_to_email:
+        message["Reply-To"] = reply_to or sender.reply_to_email
     message["Date"] = format_datetime(timezone.now())
     message["Message-ID"] = headers.message_id(token)
     message["Content-Language"] = locale
@@ -63,6 +66,10 @@ def transactional_send(*, sender_id: int, to_email: str, to_name: str = "", subj
     message.add_alternative(f'<!DOCTYPE html><html lang="{html_module.escape(locale)}"><body>{html}</body></html>',
                             subtype="html")
     for filename, content, mimetype in attachments:
+        if mimetype == "message/rfc822":
+            # A whole mail (a forwarded reply): attached as a message, so mail programs open it as one.
+            message.add_attachment(message_from_bytes(bytes(content), policy=default), filename=filename)
+            continue
         maintype, _slash, subtype = mimetype.partition("/")
         message.add_attachment(bytes(content), maintype=maintype, subtype=subtype or "octet-stream",
                                filename=filename)

@@ -3,8 +3,11 @@
 The press officer creates a distribution from a release: a draft Mailing
 whose source is the release and whose audience is the distribution itself
 (an audience provider registered in press.apps): the chosen lists and
-segments, minus whoever the officer left out. From and Reply-To are the
-officer's own name and address (one SenderIdentity per officer). Before
+segments, minus whoever the officer left out. From is the officer's own
+name and address (one SenderIdentity per officer, whose reply-to is the
+officer too); the mailing tracks replies, so each recipient answers to their
+own reply address, the answer is recorded (timeline, response view, closed
+follow-ups) and forwarded to the officer (outreach.services.reply_forwarding). Before
 sending, the officer may write a personal note per recipient (sanitised
 here, once) and is warned about journalists pitched another release lately.
 """
@@ -103,7 +106,7 @@ def distribution_create(*, release, officer, lists=(), segments=(), title: str =
     mailing = mailing_save(
         mailing=None, user=officer, contents={},
         values={"title": (title or release.title)[:255], "source": reference_for(RELEASE_LABEL, release.pk),
-                "sender": sender, "track_replies": False},
+                "sender": sender, "track_replies": True},
     )
     distribution = Distribution.objects.create(release=release, mailing=mailing, officer=officer)
     distribution.lists.set(lists)

@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from outreach.models import ContactList, Mailing, Segment
 from press.models import Distribution, PressReleasePage
 from press.selectors import clippings_of_release
+from press.views.responses import responses_url
 from press.services.distributions import (
     distribution_audience,
     distribution_create,
@@ -80,6 +81,7 @@ class DistributionCreateView(_PressView):
         return self.render_to_response(self.get_context_data(
             form=form, release=self.release, coverage=coverage,
             coverage_url=f"{reverse('press_clippings:index')}?release={self.release.pk}",
+            responses_url=responses_url(self.release),
             distributions=Distribution.objects.filter(release=self.release).select_related("mailing")))
 
     def get(self, request, release_id):
@@ -137,6 +139,7 @@ class DistributionView(_PressView):
             is_editable=distribution.mailing.status in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED),
             mailing_url=overview_url(distribution.mailing),
             release_edit_url=reverse("wagtailadmin_pages:edit", args=[distribution.release_id]),
+            responses_url=responses_url(distribution.release, distribution),
         ))
 
     def post(self, request, pk):

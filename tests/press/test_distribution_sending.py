@@ -10,11 +10,13 @@ import time
 import pytest
 from django.urls import reverse
 
-from outreach.models import Mailing, Message
+from outreach.models import FollowUp, InboundMessage, Mailing, Message
 from outreach.rendering import render_counts
 from press.services.distributions import distribution_create
 from tests.outreach.sending_fixtures import mail_settings, smtp_settings, smtp_sink  # noqa: F401
+from tests.outreach.inbound_fixtures import inbound_storage  # noqa: F401
 from tests.press.distribution_fixtures import contact_list, journalist, officer, seed_release  # noqa: F401
+from tests.press.response_fixtures import reply_mail
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -65,7 +67,9 @@ def test_a_distribution_reaches_each_journalist_with_their_own_note(celery_worke
     message, html, text = mails["anna@zeitung.example"]
     assert message["From"].addresses[0].display_name == "Simone Ebel-Schmidt"
     assert message["From"].addresses[0].addr_spec == "ebel-schmidt@presse.example.org"
-    assert message["Reply-To"].addresses[0].addr_spec == "ebel-schmidt@presse.example.org"
+    # Answers go to anna's own reply address, are recorded and then forwarded to the officer.
+    anna_message = Message.objects.get(mailing_id=distribution.mailing_id, email="anna@zeitung.example")
+    assert message["Reply-To"].addresses[0].addr_spec == f"reply+{anna_message.token}@mail.dialogdesk.test"
     assert "Medieninformation: N3tzwerk unterstützt Industriedialog in Regionen" == message["Subject"]
     assert "Sehr geehrte Frau Schmidt," in html
     assert "wie am Telefon besprochen: <b>exklusiv</b> vorab." in html
@@ -83,3 +87,41 @@ def test_a_distribution_reaches_each_journalist_with_their_own_note(celery_worke
     assert "exklusiv" not in html and "Sendung" not in html
     # MJML once per language (de, en), not once per recipient.
     assert render_counts["mjml"] == 2
+
+
+def test_a_journalist_s_reply_is_recorded_closes_the_follow_up_and_reaches_the_officer(
+        celery_worker_thread, smtp_sink, client, officer, seed_release, inbound_storage):
+    from outreach.services.inbound import inbound_process
+
+    anna = journalist("anna@zeitung.example", first_name="Anna", last_name="Schmidt")
+    ben = journalist("ben@radio.example", first_name="Ben", last_name="Berg")
+    distribution = distribution_create(release=seed_release, officer=officer,
+                                       lists=[contact_list("Verteiler Antworten", [anna, ben])])
+    client.force_login(officer)
+    client.post(reverse("press_distribution", args=[distribution.pk]), {"action": "send"})
+    wait_until(lambda: len(smtp_sink.received) == 2, what="distribution sent")
+    pitch = next(item.message for item in smtp_sink.received if item.rcpt_tos == ["anna@zeitung.example"])
+    message = Message.objects.get(mailing_id=distribution.mailing_id, contact=anna)
+    client.post(reverse("press_release_responses", args=[seed_release.pk]),
+                {"contact": [anna.pk, ben.pk], "owner": officer.pk, "due_on": "2030-01-01"})
+    assert FollowUp.objects.filter(status=FollowUp.Status.OPEN).count() == 2
+
+    # Anna answers to the Reply-To of the mail she got; the mail server pipes it in (manage.py ingest_mail).
+    assert pitch["Reply-To"].addresses[0].addr_spec == f"reply+{message.token}@mail.dialogdesk.test"
+    result = inbound_process(reply_mail(message, "Gern, ich rufe Sie morgen an."), source="pipe",
+                             envelope_recipient=pitch["Reply-To"].addresses[0].addr_spec)
+    inbound_process(reply_mail(Message.objects.get(mailing_id=distribution.mailing_id, contact=ben),
+                               "Bin im Urlaub.", auto=True), source="pipe")
+
+    wait_until(lambda: InboundMessage.objects.filter(pk=result["inbound_message_id"], forwarded_at__isnull=False)
+               .exists(), what="reply forwarded")
+    forward = smtp_sink.received[-1]
+    assert forward.rcpt_tos == ["ebel-schmidt@presse.example.org"] and len(smtp_sink.received) == 3
+    assert forward.message["Reply-To"].addresses[0].addr_spec == "anna@zeitung.example"
+    assert "Gern, ich rufe Sie morgen an." in forward.message.get_body(("plain",)).get_content()
+    assert FollowUp.objects.get(contact=anna).status == FollowUp.Status.DONE
+    assert FollowUp.objects.get(contact=ben).status == FollowUp.Status.OPEN  # an out-of-office is no answer
+    page = client.get(reverse("press_release_responses", args=[seed_release.pk]), {"show": "replied"})
+    assert "Gern, ich rufe Sie morgen an." in page.content.decode()
+    time.sleep(0.5)
+    assert len(smtp_sink.received) == 3  # the out-of-office was not forwarded

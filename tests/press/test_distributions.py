@@ -71,7 +71,7 @@ def test_the_officer_creates_a_distribution_from_the_release(client, officer, se
     assert mailing.source == reference_for("press.pressreleasepage", seed_release.pk)
     assert (mailing.sender.from_name, mailing.sender.from_email, mailing.sender.reply_to_email) == (
         "Simone Ebel-Schmidt", "ebel-schmidt@presse.example.org", "ebel-schmidt@presse.example.org")
-    assert not mailing.track_replies  # Reply-To is the officer, not the reply-tracking address
+    assert mailing.track_replies  # replies come back to us, are recorded and forwarded to the officer
     assert mailing.audience_providers == [f"press.distribution:{distribution.pk}"]
     assert "wirtschaft@zeitung.example" in client.get(detail_url(distribution)).content.decode()
     from outreach.viewsets.mailings import overview_url
