@@ -13,8 +13,9 @@ from press.models.releases import (
     PressReleasePage,
 )
 from press.models.snippets import Boilerplate, PressContact
+from press.models.unsubscribes import PressUnsubscribe
 
 __all__ = [
     "Boilerplate", "Clipping", "Distribution", "NewsroomPage", "PitchNote", "PressContact", "PressReleaseContact", "PressReleaseDocument",
-    "PressReleaseImage", "PressReleasePage",
+    "PressReleaseImage", "PressReleasePage", "PressUnsubscribe",
 ]
