@@ -30,8 +30,10 @@ def register_press_urls():
     from django.urls import path
 
     from press.views.distributions import DistributionCreateView, DistributionView
+    from press.views.kits import PressKitView
 
     return [
+        path("press/releases/<int:release_id>/press-kit/", PressKitView.as_view(), name="press_kit"),
         path("press/releases/<int:release_id>/distribute/", DistributionCreateView.as_view(),
              name="press_distribution_create"),
         path("press/distributions/<int:pk>/", DistributionView.as_view(), name="press_distribution"),
@@ -49,3 +51,15 @@ def distribute_button(page, user, view_name=None, next_url=None):
 
         yield Button(_("Distribute to journalists"), reverse("press_distribution_create", args=[page.pk]),
                      icon_name="mail", priority=15)
+
+
+@hooks.register("register_page_header_buttons")
+def press_kit_button(page, user, view_name=None, next_url=None):
+    from press.models import PressReleasePage
+
+    if isinstance(page.specific_deferred, PressReleasePage) and page.permissions_for_user(user).can_edit():
+        from django.urls import reverse
+        from wagtail.admin.widgets import Button
+
+        yield Button(_("Build the press kit"), reverse("press_kit", args=[page.pk]), icon_name="download",
+                     priority=16)
