@@ -266,6 +266,10 @@ def benchmark(args) -> dict:
         import django
 
         django.setup()
+        # The project's LOGGING replaced ours: progress goes to stderr again.
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s",
+                            force=True)
+        logger.disabled = False
         from django.db import connections
 
         from press.models import NewsroomPage
