@@ -13,10 +13,13 @@ from cms.feeds import upcoming_events_ical
 from cms.views import site_root
 from media.views import rendition_serve
 from press.feeds import press_releases_atom, press_releases_rss
+from press.views.kits import press_kit_download
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Press kits stream from the media storage as attachments, like documents (press.views.kits).
+    path("press-kits/<int:release_id>/<str:filename>", press_kit_download, name="press-kit"),
     path("api/v2/", api_router.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/newsletters/", include("newsletters.api.urls")),

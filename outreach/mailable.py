@@ -201,7 +201,7 @@ def audience_provider_contact_ids(reference: str) -> QuerySet:
 # mailto of such a mailing then call the handler, which ends only that (e.g. one newsletter's subscription)
 # and keeps its own record; outreach records the unsubscribe on the message (the mailing's report) and the
 # contact's timeline either way. "Unsubscribe from everything" and objections stay global and skip handlers.
-# A press list could register a scope the same way.
+# press registers one for its distributions: their unsubscribe ends press mail only (newsletters stay).
 
 
 @dataclass(frozen=True)
@@ -214,6 +214,9 @@ class UnsubscribeScope:
     # members(pk, contact_ids) -> the ones the scope still holds. Sending asks it for each batch, so that a
     # recipient who left the newsletter after the audience was frozen is not sent the rest of it.
     members: Callable[[int, list[int]], set[int]] | None = None
+    # What the mailing's report and the contact's timeline call an unsubscribe of this scope ("Press
+    # unsubscribe"), so staff see at a glance that it was not global; "" says nothing more than "Unsubscribed".
+    title: str = ""
 
 
 _unsubscribe_scopes: dict[str, UnsubscribeScope] = {}
@@ -221,10 +224,12 @@ _unsubscribe_scopes: dict[str, UnsubscribeScope] = {}
 
 def register_unsubscribe_scope(label: str, *, describe: Callable[[int, str], str],
                                unsubscribe: Callable[..., bool],
-                               members: Callable[[int, list[int]], set[int]] | None = None) -> None:
-    """Register how to unsubscribe from one thing of this label. Registering a label again replaces it."""
+                               members: Callable[[int, list[int]], set[int]] | None = None,
+                               title: str = "") -> None:
+    """Register how to unsubscribe from one thing of this label. Registering a label again replaces it.
+    title may be a lazy translation; it is rendered in the language of whoever reads the report."""
     _unsubscribe_scopes[_label(label)] = UnsubscribeScope(describe=describe, unsubscribe=unsubscribe,
-                                                          members=members)
+                                                          members=members, title=title)
 
 
 def unsubscribe_scope_labels() -> list[str]:
@@ -250,6 +255,12 @@ def unsubscribe_scope_describe(reference: str, *, language: str) -> str:
         return scope.describe(pk, language)
     except Exception:  # a deleted newsletter: the page falls back to the global wording
         return ""
+
+
+def unsubscribe_scope_title(reference: str) -> str:
+    """What the report and timeline call an unsubscribe of this scope; "" when blank, unknown or untitled."""
+    found = _scope(reference)
+    return str(found[0].title) if found is not None and found[0].title else ""
 
 
 def unsubscribe_scope_members(reference: str, *, contact_ids: list[int]) -> set[int] | None:

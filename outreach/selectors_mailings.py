@@ -33,6 +33,7 @@ from django.db.models.lookups import In, StartsWith
 from django.utils import timezone
 
 from outreach.inbound.reasons import SENDER_REPUTATION_REASONS
+from outreach.mailable import unsubscribe_scope_title
 from outreach.models import Contact, Mailing, MailingAttachment, MailingContent, Message, MessageEvent
 from outreach.rendering import compile_template, render_content
 from outreach.segments import not_suppressed
@@ -216,6 +217,10 @@ class MailingReport:
     unique_clickers: int
     replies: int
     unsubscribes: int
+    # Of the unsubscribes, those that ended only the mailing's scope (press mail, one newsletter), and what that
+    # scope's unsubscribe is called ("Presse-Abmeldung"); the others went on the suppression list.
+    scoped_unsubscribes: int = 0
+    unsubscribe_scope_title: str = ""
     # Refused for the sender's reputation or as spam (outreach.inbound.reasons): not the addresses' fault.
     bounced_reputation: int = 0
     links: list[dict] = field(default_factory=list)
@@ -299,6 +304,7 @@ def mailing_report(*, mailing: Mailing, max_hours: int = 72) -> MailingReport:
         privacy_prefetches=Count("id", filter=opened & Q(is_prefetch=True)),
         clicks=Count("id", filter=clicked), unique_clickers=Count("message_id", distinct=True, filter=clicked),
         unsubscribes=Count("message_id", distinct=True, filter=Q(kind=Kind.UNSUBSCRIBE)),
+        scoped_unsubscribes=Count("message_id", distinct=True, filter=Q(kind=Kind.UNSUBSCRIBE, data__has_key="scope")),
         # A message with a hard bounce is hard, whatever soft ones came before or after it.
         bounced_hard=Count("message_id", distinct=True, filter=bounced & Q(bounce="hard")),
         bounced_known=Count("message_id", distinct=True, filter=bounced & Q(bounce__in=["hard", "soft"])),
@@ -314,6 +320,8 @@ def mailing_report(*, mailing: Mailing, max_hours: int = 72) -> MailingReport:
         bounced_reputation=totals["bounced_reputation"], complaints=counts["complaints"], unique_opens=counts["unique_opens"],
         privacy_prefetches=counts["privacy_prefetches"], clicks=counts["clicks"],
         unique_clickers=counts["unique_clickers"], replies=counts["replies"], unsubscribes=counts["unsubscribes"],
+        scoped_unsubscribes=counts["scoped_unsubscribes"],
+        unsubscribe_scope_title=unsubscribe_scope_title(mailing.unsubscribe_scope),
         links=_links(mailing),
     )
     moments = [moment for moment in (totals["first_sent"], totals["last_sent"], counts["first_click"],

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateTimeInput
 
 from cms.forms import LocalizedChoicesPageForm
+from outreach.services.attachments import attachment_problems
 from press.services.embargo import release_scheduled_embargo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -67,6 +68,8 @@ class PressReleasePageForm(LocalizedChoicesPageForm):
 
     def clean(self):
         cleaned = super().clean()
+        # On every save, drafts too: a file that can never go out is better refused when it is chosen.
+        self._check_documents()
         if self.is_draft_save:
             return cleaned
         self._check_embargo(cleaned)
@@ -108,6 +111,17 @@ class PressReleasePageForm(LocalizedChoicesPageForm):
     def _check_press_contacts(self) -> None:
         if not any(row.get("contact") for row in self._rows("press_contacts")):
             self.add_error(None, _("Add at least one press contact: journalists need someone to call."))
+
+    def _check_documents(self) -> None:
+        """The release's documents go to every journalist as attachments (press.mailable): the engine's own
+        rules for attachments apply (no programs or scripts; the mail's size limit for one language)."""
+        documents = [row["document"] for row in self._rows("documents") if row.get("document")]
+        if not documents:
+            return
+        files = [(document.filename, document.get_file_size() or 0) for document in dict.fromkeys(documents)]
+        for problem in attachment_problems(files=files):
+            self.add_error(None, _("Documents: %(problem)s Remove the document or choose another one.")
+                           % {"problem": problem})
 
     def _check_images(self, cleaned: dict) -> None:
         images = [cleaned.get("image")] + [row.get("image") for row in self._rows("images")]

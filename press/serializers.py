@@ -72,3 +72,28 @@ class ReleaseDocumentField(serializers.Field):
         if document is None or not document_visible_publicly(document=document, request=self.context.get("request")):
             return None
         return {"id": document.id, "title": document.title, "url": document.url, "licence": document.licence}
+
+
+class PressKitSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="Download of the ZIP (attachment).")
+    size = serializers.IntegerField(help_text="Bytes.")
+    built_at = serializers.DateTimeField()
+
+
+@extend_schema_field(PressKitSerializer(allow_null=True))
+class PressKitField(serializers.Field):
+    """The release's press kit: url, size and when it was built; null while it is being built (or never was)."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(read_only=True, source="*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, release):
+        from press.selectors_kits import press_kit_offered
+        from press.views.kits import press_kit_url
+
+        kit = press_kit_offered(release_id=release.pk)
+        if kit is None:
+            return None
+        return {"url": press_kit_url(kit, self.context.get("request")), "size": kit.size,
+                "built_at": serializers.DateTimeField().to_representation(kit.built_at)}

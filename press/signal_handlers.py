@@ -1,4 +1,4 @@
-"""Signal handlers: the press office's rights exist without the demo loader.
+"""Signal handlers: the press office's rights exist without the demo loader; a published release gets its kit.
 
 After every migrate (a fresh database included) the group gets its rights on
 press snippets, media and every newsroom; a newsroom created later (a new
@@ -34,8 +34,22 @@ def _newsroom_saved(sender, instance, created, raw=False, **kwargs):
     press_office_newsroom_page_grant(newsroom=instance)
 
 
+def _release_published(sender, instance, **kwargs):
+    # Wagtail also sends page_published when it only schedules a release (embargo ahead): its kit is
+    # requested when publish_scheduled sends it again at the embargo time. The service queues the build
+    # on commit and does nothing if a kit of the same content exists.
+    if not instance.live:
+        return
+    from press.services.kits import press_kit_request
+
+    press_kit_request(release=instance)
+
+
 def register_signal_handlers() -> None:
-    from press.models import NewsroomPage
+    from wagtail.signals import page_published
+
+    from press.models import NewsroomPage, PressReleasePage
 
     post_migrate.connect(_after_last_migration, dispatch_uid="press_office_rights")
     post_save.connect(_newsroom_saved, sender=NewsroomPage, dispatch_uid="press_newsroom_rights")
+    page_published.connect(_release_published, sender=PressReleasePage, dispatch_uid="press_kit_on_publish")

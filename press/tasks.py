@@ -7,3 +7,11 @@ def clipping_fetch_task(clipping_id: int) -> None:
     from press.services.coverage import clipping_fetch
 
     clipping_fetch(clipping_id=clipping_id)
+
+
+@shared_task(acks_late=True)
+def press_kit_build_task(kit_id: int) -> None:
+    """Build one press kit (press.services.kits). Safe to run twice: a kit already built is left alone."""
+    from press.services.kits import press_kit_build
+
+    press_kit_build(kit_id=kit_id)

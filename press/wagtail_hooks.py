@@ -31,6 +31,7 @@ def register_press_urls():
     from django.urls import path
 
     from press.views.distributions import DistributionCreateView, DistributionView
+    from press.views.kits import PressKitView
     from press.views.partners import InitiativeReleasesView
     from press.views.responses import ReleaseResponsesView
 
@@ -38,6 +39,7 @@ def register_press_urls():
         path("press/initiative-releases/", InitiativeReleasesView.as_view(), name="press_initiative_releases"),
         path("press/releases/<int:release_id>/responses/", ReleaseResponsesView.as_view(),
              name="press_release_responses"),
+        path("press/releases/<int:release_id>/press-kit/", PressKitView.as_view(), name="press_kit"),
         path("press/releases/<int:release_id>/distribute/", DistributionCreateView.as_view(),
              name="press_distribution_create"),
         path("press/distributions/<int:pk>/", DistributionView.as_view(), name="press_distribution"),
@@ -75,3 +77,15 @@ def register_initiative_releases_menu_item():
 
     return InitiativeReleasesMenuItem(_("Reach of our press releases"), reverse("press_initiative_releases"),
                                       name="press-initiative-releases", icon_name="doc-full-inverse", order=260)
+
+
+@hooks.register("register_page_header_buttons")
+def press_kit_button(page, user, view_name=None, next_url=None):
+    from press.models import PressReleasePage
+
+    if isinstance(page.specific_deferred, PressReleasePage) and page.permissions_for_user(user).can_edit():
+        from django.urls import reverse
+        from wagtail.admin.widgets import Button
+
+        yield Button(_("Build the press kit"), reverse("press_kit", args=[page.pk]), icon_name="download",
+                     priority=17)

@@ -25,7 +25,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # An import of 100,000 rows takes minutes; past the soft limit it would only resume, with churn.
-CELERY_TASK_ANNOTATIONS = {"outreach.tasks.contact_import_run_task": {"soft_time_limit": 1800, "time_limit": 1900}}
+# A press kit of a few hundred MB (renditions made the first time) may also take longer than the default.
+CELERY_TASK_ANNOTATIONS = {"outreach.tasks.contact_import_run_task": {"soft_time_limit": 1800, "time_limit": 1900},
+                           "press.tasks.press_kit_build_task": {"soft_time_limit": 1500, "time_limit": 1600}}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # A broker host that does not answer must not hold an editor's publish for long;

@@ -10,8 +10,9 @@ one "clicked" per link and message, so a mail read ten times stays one line.
 import ipaddress
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from outreach.models import ActivityEvent, Message, MessageEvent, SuppressionEntry
 from outreach.selectors_tracking import mailing_link_urls
@@ -136,6 +137,16 @@ class UnsubscribeResult:
     scope: str = ""  # the mailing's unsubscribe scope that was ended; "" when the unsubscribe was global
 
 
+def _unsubscribe_summary(mailing, *, scope: str) -> str:
+    """The timeline line: the mailing's title, led by the scope's title ("Presse-Abmeldung: …") when it was
+    scoped. Stored text, so in the office's language, not the language of the recipient who clicked."""
+    from outreach.mailable import unsubscribe_scope_title
+
+    with translation.override(settings.LANGUAGE_CODE):
+        title = unsubscribe_scope_title(scope) if scope else ""
+    return f"{title}: {mailing.title}" if title else mailing.title
+
+
 @transaction.atomic
 def message_unsubscribe(*, token: str, source: str = "link", everything: bool = False) -> UnsubscribeResult:
     """Unsubscribe the recipient of a message. Safe to call twice.
@@ -173,6 +184,7 @@ def message_unsubscribe(*, token: str, source: str = "link", everything: bool = 
     now = timezone.now()
     data = {"source": source, **({"scope": scope} if scope else {})}
     MessageEvent.objects.create(message=message, kind=MessageEvent.Kind.UNSUBSCRIBE, occurred_at=now, data=data)
-    activity_record(contact=message.contact, kind=ActivityEvent.Kind.UNSUBSCRIBED, summary=message.mailing.title,
+    activity_record(contact=message.contact, kind=ActivityEvent.Kind.UNSUBSCRIBED,
+                    summary=_unsubscribe_summary(message.mailing, scope=scope),
                     subject=about, data={"message": message.pk, **data}, occurred_at=now)
     return UnsubscribeResult(message=message, is_new=True, scope=scope)

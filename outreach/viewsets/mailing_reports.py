@@ -99,8 +99,15 @@ def report_summary(report: MailingReport) -> list[tuple[str, int, str]]:
         (_("Clicks"), report.clicks, _("%(people)s recipients clicked (%(rate)s of delivered)")
          % {"people": report.unique_clickers, "rate": percent(report.click_rate)}),
         (_("Replies"), report.replies, ""),
-        (_("Unsubscribes"), report.unsubscribes, ""),
+        (_("Unsubscribes"), report.unsubscribes, _unsubscribe_note(report)),
     ]
+
+
+def _unsubscribe_note(report: MailingReport) -> str:
+    if not report.unsubscribe_scope_title:
+        return ""
+    return _("%(title)s: %(scoped)s (this kind of mail only; the others unsubscribed from everything)") % {
+        "title": report.unsubscribe_scope_title, "scoped": report.scoped_unsubscribes}
 
 
 def report_dataset(mailing, report: MailingReport) -> tablib.Dataset:

@@ -5,6 +5,7 @@ Public names are re-exported here; releases depends on snippets, not the other w
 
 from press.models.coverage import Clipping
 from press.models.distributions import Distribution, PitchNote
+from press.models.kits import PressKit
 from press.models.releases import (
     NewsroomPage,
     PressReleaseContact,
@@ -13,8 +14,9 @@ from press.models.releases import (
     PressReleasePage,
 )
 from press.models.snippets import Boilerplate, PressContact
+from press.models.unsubscribes import PressUnsubscribe
 
 __all__ = [
-    "Boilerplate", "Clipping", "Distribution", "NewsroomPage", "PitchNote", "PressContact", "PressReleaseContact", "PressReleaseDocument",
-    "PressReleaseImage", "PressReleasePage",
+    "Boilerplate", "Clipping", "Distribution", "NewsroomPage", "PitchNote", "PressContact", "PressKit", "PressReleaseContact", "PressReleaseDocument",
+    "PressReleaseImage", "PressReleasePage", "PressUnsubscribe",
 ]

@@ -26,6 +26,7 @@ from press.serializers import (
     BoilerplateSerializer,
     PressContactSerializer,
     ReleaseDocumentField,
+    PressKitField,
     ReleaseImageField,
 )
 
@@ -79,6 +80,7 @@ class PressReleasePage(FiledContentPage):
         APIField("press_contacts"), APIField("images"), APIField("documents"),
         APIField("boilerplate", serializer=BoilerplateSerializer(read_only=True, allow_null=True)),
         APIField("partners", serializer=PartnerSerializer(many=True, read_only=True)),
+        APIField("press_kit", serializer=PressKitField()),
     ] + FiledContentPage.filing_api_fields
     parent_page_types = ["press.NewsroomPage"]
     subpage_types = []

@@ -29,6 +29,7 @@ from outreach.rendering_text import html_to_text
 from outreach.segments import rules_to_q
 from outreach.services.mailings import mailing_save, mailing_send
 from press.models import Distribution, PitchNote
+from press.services.unsubscribes import press_unsubscribed_contact_ids
 
 RELEASE_LABEL = "press.pressreleasepage"
 DISTRIBUTION_LABEL = "press.distribution"
@@ -82,12 +83,14 @@ def release_segment_ensure(*, release) -> Segment | None:
 
 
 def distribution_audience(*, distribution: Distribution) -> QuerySet:
-    """Contacts of the chosen lists and segments, without those left out (suppression is the engine's)."""
+    """Contacts of the chosen lists and segments, without those left out or unsubscribed from press mail
+    (suppression, objections included, is the engine's)."""
     condition = Q(pk__in=ListMembership.objects.filter(
         contact_list__in=distribution.lists.all()).values("contact_id"))
     for segment in distribution.segments.all():
         condition |= rules_to_q(segment.rules)
-    return Contact.objects.filter(condition).exclude(pk__in=distribution.left_out.values("pk"))
+    return (Contact.objects.filter(condition).exclude(pk__in=distribution.left_out.values("pk"))
+            .exclude(pk__in=press_unsubscribed_contact_ids()))
 
 
 def distribution_audience_ids(pk: int) -> QuerySet:
@@ -111,8 +114,11 @@ def distribution_create(*, release, officer, lists=(), segments=(), title: str =
     distribution = Distribution.objects.create(release=release, mailing=mailing, officer=officer)
     distribution.lists.set(lists)
     distribution.segments.set(segments)
-    mailing_save(mailing=mailing, contents={},
-                 values={"audience_providers": [reference_for(DISTRIBUTION_LABEL, distribution.pk)]})
+    reference = reference_for(DISTRIBUTION_LABEL, distribution.pk)
+    mailing_save(mailing=mailing, contents={}, values={"audience_providers": [reference]})
+    # The press scope (press.services.unsubscribes): its unsubscribe ends press mail, not the newsletters.
+    Mailing.objects.filter(pk=mailing.pk).update(unsubscribe_scope=reference)
+    distribution.mailing.unsubscribe_scope = reference
     return distribution
 
 

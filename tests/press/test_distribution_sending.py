@@ -125,3 +125,44 @@ def test_a_journalist_s_reply_is_recorded_closes_the_follow_up_and_reaches_the_o
     assert "Gern, ich rufe Sie morgen an." in page.content.decode()
     time.sleep(0.5)
     assert len(smtp_sink.received) == 3  # the out-of-office was not forwarded
+def test_the_art14_notice_goes_with_the_first_press_mail_only_in_each_recipient_s_language(
+        celery_worker_thread, smtp_sink, client, officer, seed_release):
+    from outreach.models import ActivityEvent, Contact
+
+    public = journalist("dirk@tageblatt.example", first_name="Dirk", last_name="Dorn", data_origin="public",
+                        legal_basis="legitimate-interest", source="Impressum des Tageblatts")
+    bought = journalist("erin@wire.example", first_name="Erin", last_name="Ellis", language="en",
+                        data_origin="purchased", legal_basis="legitimate-interest", source="Media list 2026")
+    own = journalist("frank@funk.example", first_name="Frank", last_name="Falk", data_origin="person",
+                     legal_basis="consent")
+    client.force_login(officer)
+
+    def distribute(name: str) -> dict:
+        distribution = distribution_create(release=seed_release, officer=officer,
+                                           lists=[contact_list(name, [public, bought, own])])
+        before = len(smtp_sink.received)
+        assert client.post(reverse("press_distribution", args=[distribution.pk]), {"action": "send"}).status_code == 302
+        wait_until(lambda: Mailing.objects.get(pk=distribution.mailing_id).status == Mailing.Status.SENT,
+                   what=f"{name} sent")
+        return {received.rcpt_tos[0]: parts(received) for received in smtp_sink.received[before:]}
+
+    first = distribute("Verteiler Art. 14 erste")
+    _message, html, text = first["dirk@tageblatt.example"]
+    assert "Datenschutzhinweis (Art. 14 DSGVO)" in text and "Impressum des Tageblatts" in text
+    assert "Datenschutzhinweis (Art. 14 DSGVO)" in html
+    _message, html, text = first["erin@wire.example"]
+    assert "Privacy notice (Art. 14 GDPR)" in text and "Media list 2026" in text and "Datenschutzhinweis" not in text
+    assert "Privacy notice (Art. 14 GDPR)" in html
+    _message, html, text = first["frank@funk.example"]
+    assert "Art. 14" not in text and "Art. 14" not in html  # from the person: nothing owed
+
+    for contact in (public, bought):
+        assert Contact.objects.get(pk=contact.pk).art14_notice_sent_at is not None
+    assert Contact.objects.get(pk=own.pk).art14_notice_sent_at is None
+
+    second = distribute("Verteiler Art. 14 zweite")
+    assert sorted(second) == ["dirk@tageblatt.example", "erin@wire.example", "frank@funk.example"]
+    for _message, html, text in second.values():
+        assert "Art. 14" not in text and "Art. 14" not in html
+    notices = ActivityEvent.objects.filter(kind=ActivityEvent.Kind.NOTICE_SENT, contact__in=[public, bought, own])
+    assert sorted(notices.values_list("contact__email", flat=True)) == ["dirk@tageblatt.example", "erin@wire.example"]
