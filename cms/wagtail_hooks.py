@@ -67,3 +67,12 @@ def keep_partners_in_their_section(parent_page, pages, request):
 def german_translation_editor_js():
     # wagtail-localize's editor includes this hook's output; its React bundle has two English labels.
     return format_html('<script src="{}"></script>', static("cms/js/localize-german.js"))
+
+
+@hooks.register("insert_global_admin_js")
+def date_picker_labels_js():
+    # The picker's apply button is a literal in Wagtail's vendored plugin, outside every catalogue.
+    return format_html(
+        '<script src="{}" data-save-selected="{}"></script>',
+        static("cms/js/datetimepicker-labels.js"), _("Save selected date"),
+    )
