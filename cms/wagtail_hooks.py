@@ -1,10 +1,11 @@
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from cms.choosers import choose_page_in_page_language, pages_in_requested_language
 from cms.viewsets import ContentDataViewSetGroup, WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 webhook_endpoint_viewset = WebhookEndpointViewSet("webhook_endpoints")
@@ -76,3 +77,18 @@ def date_picker_labels_js():
         '<script src="{}" data-save-selected="{}"></script>',
         static("cms/js/datetimepicker-labels.js"), _("Save selected date"),
     )
+
+
+@hooks.register("register_admin_urls")
+def register_page_language_chooser_urls():
+    return [
+        path("cms/choose-page-in-page-language/", choose_page_in_page_language,
+             name="cms_choose_page_in_page_language"),
+        path("cms/choose-page-in-page-language/<int:parent_page_id>/", choose_page_in_page_language,
+             name="cms_choose_page_in_page_language_child"),
+    ]
+
+
+@hooks.register("construct_page_chooser_queryset")
+def limit_page_chooser_to_requested_language(pages, request):
+    return pages_in_requested_language(pages, request)
