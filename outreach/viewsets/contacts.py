@@ -229,7 +229,12 @@ class ContactViewSet(ModelViewSet):
     ordering = ["last_name", "first_name"]
 
     def get_urlpatterns(self):
-        from outreach.viewsets.privacy import ContactArt14NoticeView, ContactDataExportView, ContactObjectionView
+        from outreach.viewsets.privacy import (
+            ContactArt14NoticeView,
+            ContactConsentDocumentView,
+            ContactDataExportView,
+            ContactObjectionView,
+        )
 
         def view(view_class):
             return view_class.as_view(permission_policy=self.permission_policy,
@@ -239,6 +244,7 @@ class ContactViewSet(ModelViewSet):
             path("objection/<int:pk>/", view(ContactObjectionView), name="objection"),
             path("art14-notice/<int:pk>/", view(ContactArt14NoticeView), name="art14_notice"),
             path("data-export/<int:pk>/", view(ContactDataExportView), name="data_export"),
+            path("consent-document/<int:pk>/", view(ContactConsentDocumentView), name="consent_document"),
         ]
 
 
