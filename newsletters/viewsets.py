@@ -76,8 +76,13 @@ NEWSLETTER_PANELS = [
 ]
 
 
+class NewsletterIndexView(generic.IndexView):
+    table_classname = "dialogdesk-scroll-table"  # scrolls sideways on a phone (outreach/static/outreach/css/admin.css)
+
+
 class NewsletterViewSet(ModelViewSet):
     model = Newsletter
+    index_view_class = NewsletterIndexView
     icon = "mail"
     menu_label = _("Newsletters")
     add_to_admin_menu = False

@@ -93,6 +93,8 @@ class ContactEditView(ServiceErrorsMixin, generic.EditView):
 
 
 class ContactIndexView(generic.IndexView):
+    table_classname = "dialogdesk-scroll-table"  # scrolls sideways on a phone (outreach/static/outreach/css/admin.css)
+
     def get_base_queryset(self):
         return contact_list_queryset()
 
