@@ -5,6 +5,7 @@ releases); each block returns API-ready data through get_api_representation,
 so the separate front end never sees Wagtail's internal formats.
 """
 
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -82,9 +83,25 @@ class QuoteBlock(blocks.StructBlock):
         }
 
 
+class PageInPageLanguageChooserBlock(blocks.PageChooserBlock):
+    """A page chooser whose pop-up lists pages in the edited page's language only (cms/choosers.py)."""
+
+    # Only the admin's pop-up differs; the stored value and the migrations' block
+    # definitions stay those of Wagtail's block.
+    canonical_module_path = "wagtail.blocks.PageChooserBlock"
+
+    @cached_property
+    def widget(self):
+        # Imported here as Wagtail's own block does: the admin's widgets are not loaded with the models.
+        from cms.choosers import PageInPageLanguageChooser
+
+        return PageInPageLanguageChooser(target_models=self.target_models, can_choose_root=self.can_choose_root)
+
+
 class CallToActionBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("Button text"), max_length=80)
-    page = blocks.PageChooserBlock(label=_("Page"), required=False)
+    # A button on a German page leads to a German page: the pop-up offers the page's language only.
+    page = PageInPageLanguageChooserBlock(label=_("Page"), required=False)
     url = blocks.URLBlock(label=_("External URL"), required=False)
 
     def clean(self, value):

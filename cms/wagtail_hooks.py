@@ -1,10 +1,11 @@
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from cms.choosers import choose_page_in_page_language, pages_in_requested_language
 from cms.viewsets import ContentDataViewSetGroup, WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 webhook_endpoint_viewset = WebhookEndpointViewSet("webhook_endpoints")
@@ -67,3 +68,27 @@ def keep_partners_in_their_section(parent_page, pages, request):
 def german_translation_editor_js():
     # wagtail-localize's editor includes this hook's output; its React bundle has two English labels.
     return format_html('<script src="{}"></script>', static("cms/js/localize-german.js"))
+
+
+@hooks.register("insert_global_admin_js")
+def date_picker_labels_js():
+    # The picker's apply button is a literal in Wagtail's vendored plugin, outside every catalogue.
+    return format_html(
+        '<script src="{}" data-save-selected="{}"></script>',
+        static("cms/js/datetimepicker-labels.js"), _("Save selected date"),
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_page_language_chooser_urls():
+    return [
+        path("cms/choose-page-in-page-language/", choose_page_in_page_language,
+             name="cms_choose_page_in_page_language"),
+        path("cms/choose-page-in-page-language/<int:parent_page_id>/", choose_page_in_page_language,
+             name="cms_choose_page_in_page_language_child"),
+    ]
+
+
+@hooks.register("construct_page_chooser_queryset")
+def limit_page_chooser_to_requested_language(pages, request):
+    return pages_in_requested_language(pages, request)

@@ -79,6 +79,7 @@ NEWSLETTER_PANELS = [
 
 
 class NewsletterIndexView(generic.IndexView):
+    table_classname = "dialogdesk-scroll-table"  # scrolls sideways on a phone (outreach/static/outreach/css/admin.css)
     report_url_name = None
     add_by_staff_url_name = None
 

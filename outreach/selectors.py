@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import ActivityEvent, Contact, ContactList, FollowUp, SuppressionEntry
+from outreach.models import ActivityEvent, Contact, ContactImport, ContactList, FollowUp, SuppressionEntry
 from outreach.segments import contacts_matching
 
 TIMELINE_LIMIT = 200
@@ -60,6 +60,8 @@ class PrivacyState:
     suppression: SuppressionEntry | None
     has_documented_basis: bool
     is_art14_notice_due: bool
+    # The import whose consent proof (how, when, reference, document) covers this contact.
+    consent_import: ContactImport | None = None
 
 
 def contact_privacy_state(*, contact: Contact) -> PrivacyState:
@@ -72,10 +74,16 @@ def contact_privacy_state(*, contact: Contact) -> PrivacyState:
 
     is_consent = contact.legal_basis == Contact.LegalBasis.CONSENT
     has_documented_basis = bool(contact.legal_basis_note.strip()) and (not is_consent or contact.consent_given_at)
+    consent_import = None
+    if is_consent and contact.consent_import_id:
+        consent_import = ContactImport.objects.filter(pk=contact.consent_import_id).only(
+            "pk", "original_filename", "created_at", "consent_source", "consent_given_on", "consent_reference",
+            "consent_document").first()
     return PrivacyState(
         suppression=contact_suppression(contact=contact),
         has_documented_basis=bool(has_documented_basis),
         is_art14_notice_due=art14_notice_due(contact),
+        consent_import=consent_import,
     )
 
 

@@ -134,6 +134,7 @@ def contact_defaults(contact_import: ContactImport) -> dict:
                  f"Nachweis: {contact_import.consent_reference}" if contact_import.consent_reference else "",
                  f"Nachweis-Dokument: Import #{contact_import.pk}" if contact_import.consent_document else ""]
         defaults["legal_basis_note"] = "\n".join(line for line in proof if line)
+        defaults["consent_import_id"] = contact_import.pk
         if contact_import.consent_given_on:
             defaults["consent_given_at"] = timezone.make_aware(
                 datetime.datetime.combine(contact_import.consent_given_on, datetime.time(12)))

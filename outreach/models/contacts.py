@@ -102,6 +102,12 @@ class Contact(models.Model):
         help_text=_("For legitimate interest: why. For consent: when, how and to what the person agreed."),
     )
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # The consent proof given at import (how, when, the reference and the document) stays on the import;
+    # each contact it created points to it, so one uploaded document proves every contact's consent.
+    consent_import = models.ForeignKey(
+        "outreach.ContactImport", verbose_name=_("consent proof from import"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="consented_contacts", editable=False,
+    )
     source = models.CharField(_("source of the data"), max_length=255, blank=True)
     # Blank for contacts from before this was asked: outreach.notices then falls back to the legal basis.
     data_origin = models.CharField(_("data collected"), max_length=20, choices=DataOrigin.choices, blank=True,

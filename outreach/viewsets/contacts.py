@@ -93,6 +93,8 @@ class ContactEditView(ServiceErrorsMixin, generic.EditView):
 
 
 class ContactIndexView(generic.IndexView):
+    table_classname = "dialogdesk-scroll-table"  # scrolls sideways on a phone (outreach/static/outreach/css/admin.css)
+
     def get_base_queryset(self):
         return contact_list_queryset()
 
@@ -229,7 +231,12 @@ class ContactViewSet(ModelViewSet):
     ordering = ["last_name", "first_name"]
 
     def get_urlpatterns(self):
-        from outreach.viewsets.privacy import ContactArt14NoticeView, ContactDataExportView, ContactObjectionView
+        from outreach.viewsets.privacy import (
+            ContactArt14NoticeView,
+            ContactConsentDocumentView,
+            ContactDataExportView,
+            ContactObjectionView,
+        )
 
         def view(view_class):
             return view_class.as_view(permission_policy=self.permission_policy,
@@ -239,6 +246,7 @@ class ContactViewSet(ModelViewSet):
             path("objection/<int:pk>/", view(ContactObjectionView), name="objection"),
             path("art14-notice/<int:pk>/", view(ContactArt14NoticeView), name="art14_notice"),
             path("data-export/<int:pk>/", view(ContactDataExportView), name="data_export"),
+            path("consent-document/<int:pk>/", view(ContactConsentDocumentView), name="consent_document"),
         ]
 
 

@@ -2,10 +2,12 @@
 the suppression list and the export log."""
 
 import json
+import os
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -31,7 +33,7 @@ def contact_privacy_urls(contact: Contact) -> dict:
 
     return {
         name: reverse(contact_viewset.get_url_name(name), args=[contact.pk])
-        for name in ("objection", "art14_notice", "data_export", "delete")
+        for name in ("objection", "art14_notice", "data_export", "consent_document", "delete")
     }
 
 
@@ -100,6 +102,21 @@ class ContactDataExportView(ContactActionMixin, View):
         data = contact_data_export(contact=self.contact, actor=request.user)
         content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
         return export_response(content, "json", f"contact-{self.contact.pk}")
+
+
+class ContactConsentDocumentView(ContactActionMixin, View):
+    """The consent proof document of the import that created the contact (one file for all its contacts)."""
+
+    any_permission_required = ["view", "change"]
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        contact_import = self.contact.consent_import
+        if contact_import is None or not contact_import.consent_document:
+            raise Http404
+        document = contact_import.consent_document
+        # The admin's views are never cached (no-store): the document holds personal data.
+        return FileResponse(document.open("rb"), as_attachment=True, filename=os.path.basename(document.name))
 
 
 class SuppressForm(forms.Form):

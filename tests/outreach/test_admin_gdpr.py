@@ -157,3 +157,56 @@ def test_the_notes_column_lands_on_the_timeline(press_client, django_capture_on_
     contact_import_run(import_id=contact_import.pk)
     note = ActivityEvent.objects.get(kind=ActivityEvent.Kind.NOTE)
     assert (note.contact.email, note.summary) == ("jana@example.org", "Messe Tag 1")
+
+
+class ConsentProofTests:
+    """The consent proof given at import is reachable from each contact it created, the file kept once."""
+
+    def import_with_consent(self):
+        import datetime
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from outreach.services.imports import contact_import_create, contact_import_preview
+        from tests.outreach.importfiles import GDPR
+
+        proof = SimpleUploadedFile("einwilligungen-messe.pdf", b"%PDF-1.4 unterschrieben", content_type="application/pdf")
+        contact_import = contact_import_create(
+            file=upload("anmeldungen.csv", csv_bytes([["E-Mail"], ["anna@example.org"], ["ben@example.org"]])),
+            user=None, **{**GDPR, "legal_basis": "consent", "legal_basis_note": "", "data_origin": "person",
+                          "consent_source": "Anmeldeformular am Messestand",
+                          "consent_given_on": datetime.date(2026, 4, 22), "consent_reference": "Ordner P-12",
+                          "consent_document": proof})
+        contact_import_preview(contact_import=contact_import)
+        return contact_import_run(import_id=contact_import.pk)
+
+    def test_each_imported_contact_shows_and_downloads_the_imports_proof(self, german_client):
+        contact_import = self.import_with_consent()
+        contacts = list(Contact.objects.filter(email__in=["anna@example.org", "ben@example.org"]))
+        assert len(contacts) == 2 and {contact.consent_import_id for contact in contacts} == {contact_import.pk}
+        for contact in contacts:
+            page = german_client.get(reverse("outreach_contacts:inspect", args=[contact.pk])).content.decode()
+            proof = page.split("data-consent-proof", 1)[1].split("</dd>", 1)[0]
+            assert "Import von „anmeldungen.csv“" in proof
+            assert "Anmeldeformular am Messestand" in proof and "Ordner P-12" in proof
+            download_url = reverse("outreach_contacts:consent_document", args=[contact.pk])
+            assert download_url in proof and "Nachweis-Dokument herunterladen" in proof
+            response = german_client.get(download_url)
+            assert response.status_code == 200
+            assert b"".join(response.streaming_content) == b"%PDF-1.4 unterschrieben"
+            assert response["Content-Disposition"].startswith("attachment")
+            assert "no-store" in response["Cache-Control"]
+
+    def test_no_proof_document_no_download_and_no_access_without_the_contacts_right(self, german_client, client,
+                                                                                   django_user_model):
+        from cms.services.roles import editors_group_ensure
+
+        contact_import = self.import_with_consent()
+        by_hand = ContactFactory(email="hand@example.org")
+        assert german_client.get(reverse("outreach_contacts:consent_document", args=[by_hand.pk])).status_code == 404
+        editor = django_user_model.objects.create_user("redaktion-gdpr", "r@example.org", "pw-for-tests-only")
+        editor.groups.add(editors_group_ensure())
+        client.force_login(editor)
+        imported = contact_import.consented_contacts.first()
+        response = client.get(reverse("outreach_contacts:consent_document", args=[imported.pk]))
+        assert response.status_code in (302, 403)
