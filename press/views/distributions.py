@@ -54,6 +54,15 @@ class DistributionForm(forms.Form):
         help_text=gettext_lazy("The segment of the release's topics and regions is ticked already: journalists "
                                "whose beats are its topics, journalists and protagonists of its regions."),
     )
+    track_opens = forms.BooleanField(
+        label=gettext_lazy("Count opens"), required=False,
+        help_text=gettext_lazy("Adds an invisible image to the mail, so the response view shows who opened it. "
+                               "Leave it off where recipients have not agreed to such tracking."),
+    )
+    track_clicks = forms.BooleanField(
+        label=gettext_lazy("Count clicks on links"), required=False,
+        help_text=gettext_lazy("Links lead through Dialogdesk first, so the response view shows who clicked."),
+    )
 
 
 class _PressView(WagtailAdminTemplateMixin, View):
@@ -96,6 +105,7 @@ class DistributionCreateView(_PressView):
                 distribution = distribution_create(
                     release=self.release, officer=request.user, title=form.cleaned_data["title"],
                     lists=form.cleaned_data["lists"], segments=form.cleaned_data["segments"],
+                    track_opens=form.cleaned_data["track_opens"], track_clicks=form.cleaned_data["track_clicks"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
