@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from outreach.mailable import ResponseTotals
+from outreach.mailable_responses import ResponseTotals
 from outreach.models import FollowUp, InboundMessage, Message, MessageEvent, SuppressionEntry, email_hash
 from outreach.selectors_mailings import _is_prefetch_sql
 

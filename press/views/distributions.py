@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from outreach.mailable import mailing_admin_url
 from outreach.models import ContactList, Mailing, Segment
 from press.models import Distribution, PressReleasePage
 from press.selectors import clippings_of_release
@@ -140,14 +141,12 @@ class DistributionView(_PressView):
         notes = dict(distribution.notes.values_list("contact_id", "html"))
         rows = [{"contact": contact, "note": notes.get(contact.pk, "")}
                 for contact in audience.select_related("organisation")[:NOTE_TABLE_LIMIT]]
-        from outreach.viewsets.mailings import overview_url
-
         return self.render_to_response(self.get_context_data(
             distribution=distribution, mailing=distribution.mailing, rows=rows, audience_count=audience.count(),
             table_limit=NOTE_TABLE_LIMIT, repitches=distribution_repitch_conflicts(distribution=distribution),
             left_out=distribution.left_out.order_by("last_name", "email"), errors=errors,
             is_editable=distribution.mailing.status in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED),
-            mailing_url=overview_url(distribution.mailing),
+            mailing_url=mailing_admin_url(distribution.mailing_id),
             release_edit_url=reverse("wagtailadmin_pages:edit", args=[distribution.release_id]),
             responses_url=responses_url(distribution.release, distribution),
         ))
