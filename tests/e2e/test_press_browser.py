@@ -146,4 +146,4 @@ def test_a_release_under_embargo_from_writing_to_what_came_back(browser, live_se
     expect(rows.filter(has_text=anna.email)).to_contain_text("Angenommen")
     expect(page.locator("[data-total=received]")).to_have_text("2")
     expect(page.locator("[data-clippings]")).to_contain_text("Krefeld ist jetzt Modellregion")
-    expect(page.locator("[data-coverage]")).to_contain_text("85000")
+    expect(page.locator("[data-coverage]")).to_contain_text("85.000")
