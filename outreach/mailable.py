@@ -326,6 +326,14 @@ def mailing_draft_create(*, title: str, source: str, sender_id: int, audience_pr
     return mailing.pk, overview_url(mailing)
 
 
+def mailing_admin_url(mailing_id: int) -> str:
+    """The admin URL of a mailing's overview (preview, test send, schedule, progress, report)."""
+    from outreach.models import Mailing
+    from outreach.viewsets.mailings import overview_url
+
+    return overview_url(Mailing(pk=mailing_id))
+
+
 # --- Transactional mail ------------------------------------------------------------------------------
 
 def transactional_mail_send(*, sender_id: int, to_email: str, to_name: str = "", subject: str, text: str,

@@ -1,14 +1,13 @@
-"""Part of the mailable door (outreach/mailable.py re-exports everything here): what came back of an app's own
-mailings, per recipient and in figures, and follow-up tasks about them (press: the response view of a release).
+"""The door's reads and writes of what came back per recipient (re-exported by outreach.mailable).
+
+An app that mails through the engine shows what came back of its own mailings (press: the response view
+of a release) through these, never through Message or MessageEvent. The reads are
+outreach.selectors_responses; each is one query whatever the number of recipients. Nothing here imports
+models at load time: outreach.mailable is imported while apps are still loading.
 """
 
 from dataclasses import dataclass
 
-
-# --- What came back, per recipient ---------------------------------------------------------------------
-# An app that mails through the engine shows what came back of its own mailings (press: the response view
-# of a release) through these reads and writes, never through Message or MessageEvent. The reads are
-# outreach.selectors_responses; each is one query whatever the number of recipients.
 
 @dataclass(frozen=True)
 class ResponseTotals:
@@ -63,3 +62,4 @@ def follow_ups_create(*, contact_ids: list[int], title: str, due_on, owner=None,
     from outreach.services.activity import follow_ups_create_many
 
     return follow_ups_create_many(contact_ids=contact_ids, title=title, due_on=due_on, owner=owner, subject=subject)
+

@@ -101,15 +101,17 @@ def distribution_audience_ids(pk: int) -> QuerySet:
 # --- create ---------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def distribution_create(*, release, officer, lists=(), segments=(), title: str = "") -> Distribution:
-    """A draft distribution of the release, mailed as the officer. Raises ValidationError with the reason."""
+def distribution_create(*, release, officer, lists=(), segments=(), title: str = "", track_opens: bool = False,
+                        track_clicks: bool = False) -> Distribution:
+    """A draft distribution of the release, mailed as the officer; replies are always tracked (and forwarded
+    to the officer), opens and clicks only when asked for. Raises ValidationError with the reason."""
     if not (list(lists) or list(segments)):
         raise ValidationError(_("Choose at least one list or segment."))
     sender = officer_sender_ensure(officer=officer)
     mailing = mailing_save(
         mailing=None, user=officer, contents={},
         values={"title": (title or release.title)[:255], "source": reference_for(RELEASE_LABEL, release.pk),
-                "sender": sender, "track_replies": True},
+                "sender": sender, "track_replies": True, "track_opens": track_opens, "track_clicks": track_clicks},
     )
     distribution = Distribution.objects.create(release=release, mailing=mailing, officer=officer)
     distribution.lists.set(lists)

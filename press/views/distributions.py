@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from outreach.mailable import mailing_admin_url
 from outreach.models import ContactList, Mailing, Segment
 from press.models import Distribution, PressReleasePage
 from press.selectors import clippings_of_release
@@ -53,6 +54,15 @@ class DistributionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("The segment of the release's topics and regions is ticked already: journalists "
                                "whose beats are its topics, journalists and protagonists of its regions."),
+    )
+    track_opens = forms.BooleanField(
+        label=gettext_lazy("Count opens"), required=False,
+        help_text=gettext_lazy("Adds an invisible image to the mail, so the response view shows who opened it. "
+                               "Leave it off where recipients have not agreed to such tracking."),
+    )
+    track_clicks = forms.BooleanField(
+        label=gettext_lazy("Count clicks on links"), required=False,
+        help_text=gettext_lazy("Links lead through Dialogdesk first, so the response view shows who clicked."),
     )
 
 
@@ -96,6 +106,7 @@ class DistributionCreateView(_PressView):
                 distribution = distribution_create(
                     release=self.release, officer=request.user, title=form.cleaned_data["title"],
                     lists=form.cleaned_data["lists"], segments=form.cleaned_data["segments"],
+                    track_opens=form.cleaned_data["track_opens"], track_clicks=form.cleaned_data["track_clicks"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -130,14 +141,12 @@ class DistributionView(_PressView):
         notes = dict(distribution.notes.values_list("contact_id", "html"))
         rows = [{"contact": contact, "note": notes.get(contact.pk, "")}
                 for contact in audience.select_related("organisation")[:NOTE_TABLE_LIMIT]]
-        from outreach.viewsets.mailings import overview_url
-
         return self.render_to_response(self.get_context_data(
             distribution=distribution, mailing=distribution.mailing, rows=rows, audience_count=audience.count(),
             table_limit=NOTE_TABLE_LIMIT, repitches=distribution_repitch_conflicts(distribution=distribution),
             left_out=distribution.left_out.order_by("last_name", "email"), errors=errors,
             is_editable=distribution.mailing.status in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED),
-            mailing_url=overview_url(distribution.mailing),
+            mailing_url=mailing_admin_url(distribution.mailing_id),
             release_edit_url=reverse("wagtailadmin_pages:edit", args=[distribution.release_id]),
             responses_url=responses_url(distribution.release, distribution),
         ))

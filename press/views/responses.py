@@ -70,8 +70,14 @@ class ResponseFilterForm(forms.Form):
             (item.pk, f"{item.mailing.title} ({item.created_at:%d.%m.%Y})") for item in distributions]
 
 
+class OwnerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name().strip()
+        return f"{name} ({obj.email})" if name and obj.email else (name or obj.get_username())
+
+
 class FollowUpForm(forms.Form):
-    owner = forms.ModelChoiceField(label=gettext_lazy("Owner"), queryset=follow_up_owners())
+    owner = OwnerField(label=gettext_lazy("Owner"), queryset=follow_up_owners())
     due_on = forms.DateField(label=gettext_lazy("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):

@@ -166,3 +166,17 @@ def test_the_repitch_guard_lists_recent_journalists_and_leaves_them_out_in_one_c
     assert set(distribution_audience(distribution=distribution)) == {long_ago, same_release, newcomer}
     assert distribution_repitch_conflicts(distribution=distribution) == []
     assert "data-repitch" not in client.get(detail_url(distribution)).content.decode()
+
+
+def test_opens_and_clicks_are_counted_only_when_the_officer_asks(client, officer, seed_release):
+    client.force_login(officer)
+    reporters = contact_list("Zählen", [journalist("zaehlen@zeitung.example")])
+
+    client.post(create_url(seed_release), {"title": "Mit Öffnungen", "lists": [reporters.pk], "track_opens": "on"})
+    client.post(create_url(seed_release), {"title": "Ohne Messung", "lists": [reporters.pk]})
+
+    counted, plain = (Distribution.objects.get(mailing__title=title).mailing
+                      for title in ("Mit Öffnungen", "Ohne Messung"))
+    assert (counted.track_opens, counted.track_clicks, counted.track_replies) == (True, False, True)
+    assert (plain.track_opens, plain.track_clicks, plain.track_replies) == (False, False, True)
+    assert "Öffnungen zählen" in client.get(create_url(seed_release)).content.decode()

@@ -51,7 +51,7 @@ def test_a_partner_sees_the_figures_of_their_initiative_s_releases_and_no_person
     row = row[:row.index("</tr>")]
     figures = {name: row.split(f"data-{name}>")[1].split("<")[0]
                for name in ("recipients", "opened", "replied", "clippings", "reach")}
-    assert figures == {"recipients": "5", "opened": "2", "replied": "1", "clippings": "1", "reach": "120000"}
+    assert figures == {"recipients": "5", "opened": "2", "replied": "1", "clippings": "1", "reach": "120.000"}
     assert seed_release.title in row and "Krefeld" in row
     for contact in for_krefeld.contacts.values():
         assert contact.email not in page

@@ -46,7 +46,7 @@ def test_the_response_view_shows_each_recipient_s_outcome_and_the_coverage(clien
                       "unsubscribed": "1"}
     coverage = page[page.index("data-clippings"):]
     assert "Industriedialog in den Regionen" in coverage and "Zeitung Example" in coverage
-    assert "120000" in page[page.index("data-coverage"):]
+    assert "120.000" in page[page.index("data-coverage"):]
     assert "Was zurückkam" in page  # the German admin
 
 
