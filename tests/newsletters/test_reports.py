@@ -179,7 +179,8 @@ def test_the_report_lists_issues_sent_with_the_engines_figures(press_client, new
 
 
 def test_the_newsletter_list_and_edit_page_lead_to_the_report(press_client, newsletter):
-    assert report_url(newsletter) in press_client.get(reverse("newsletters_newsletters:index")).content.decode()
+    listing = press_client.get(reverse("newsletters_newsletters:index"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert f'href="{report_url(newsletter)}"' in listing and "Entwicklung und Ausgaben" in listing
     edit = press_client.get(reverse("newsletters_newsletters:edit", args=[newsletter.pk]))
     assert report_url(newsletter) in edit.content.decode()
 
