@@ -2,7 +2,9 @@
 
 Growth is counted from SubscriptionEvent, the append-only proof log, not from the
 subscriptions' current state: a subscription that was confirmed and later ended
-still counts as a confirmation in its week and as an unsubscribe in another.
+still counts as a confirmation in its week and as an unsubscribe in another. The
+purge deletes never-confirmed sign-ups with their log; it leaves their number per
+week behind (PurgedSignupCount), which is added to that week's sign-ups.
 """
 
 from dataclasses import dataclass
@@ -14,7 +16,13 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from newsletters.mailable import ISSUE_LABEL
-from newsletters.models import Newsletter, NewsletterIndexPage, NewsletterIssuePage, SubscriptionEvent
+from newsletters.models import (
+    Newsletter,
+    NewsletterIndexPage,
+    NewsletterIssuePage,
+    PurgedSignupCount,
+    SubscriptionEvent,
+)
 from outreach.mailable import MailingFigures, mailing_figures_for_sources, reference_for
 
 Kind = SubscriptionEvent.Kind
@@ -68,8 +76,8 @@ def _monday(moment: datetime) -> date:
 def newsletter_growth(*, newsletter: Newsletter, weeks: int = DEFAULT_WEEKS, today: date | None = None
                       ) -> list[GrowthWeek]:
     """One row per ISO week (Monday to Sunday, local time), the oldest first, the last `weeks` weeks up to
-    this one; weeks with nothing in them are there with zeros. One aggregate query, whatever the number
-    of subscribers or log entries."""
+    this one; weeks with nothing in them are there with zeros. Two queries (the log's aggregate and the
+    purged sign-ups' counts), whatever the number of subscribers or log entries."""
     this_monday = _monday(today or timezone.localdate())
     first_monday = this_monday - timedelta(weeks=weeks - 1)
     start = timezone.make_aware(datetime.combine(first_monday, datetime.min.time()))
@@ -87,8 +95,15 @@ def newsletter_growth(*, newsletter: Newsletter, weeks: int = DEFAULT_WEEKS, tod
         .order_by()
     )
     counted = {_monday(row.pop("week")): row for row in rows}
-    return [GrowthWeek(monday=monday, **counted.get(monday, {}))
-            for monday in (first_monday + timedelta(weeks=n) for n in range(weeks))]
+    # Unconfirmed sign-ups the purge deleted with their log entries, kept as numbers (PurgedSignupCount).
+    purged = dict(PurgedSignupCount.objects.filter(newsletter=newsletter, week__gte=first_monday)
+                  .values_list("week", "sign_ups"))
+    result = []
+    for monday in (first_monday + timedelta(weeks=n) for n in range(weeks)):
+        values = dict(counted.get(monday, {}))
+        values["sign_ups"] = values.get("sign_ups", 0) + purged.get(monday, 0)
+        result.append(GrowthWeek(monday=monday, **values))
+    return result
 
 
 def newsletter_issue_sources(*, newsletter: Newsletter) -> list[str]:

@@ -90,7 +90,10 @@ class NewsletterIndexView(generic.IndexView):
             "name_de", label=_("Name"), sort_key="name_de",
             get_url=lambda newsletter: self.get_edit_url(newsletter) or reverse(self.report_url_name,
                                                                                   args=[newsletter.pk]))
-        return [title, *super().columns[1:]]
+        # The report also as a column of its own: in the row's menu only, nobody would find it.
+        report = TitleColumn("report", label=_("Report"), accessor=lambda newsletter: _("Growth and issues"),
+                             get_url=lambda newsletter: reverse(self.report_url_name, args=[newsletter.pk]))
+        return [title, *super().columns[1:], report]
 
     def get_list_more_buttons(self, instance):
         from newsletters.staff_views import ADD_PERMISSION

@@ -108,3 +108,21 @@ class SubscriptionEvent(models.Model):
         if self.pk is not None:
             raise ValueError("The proof log is append-only: an entry is never changed.")
         super().save(*args, **kwargs)
+
+
+class PurgedSignupCount(models.Model):
+    """How many never-confirmed sign-ups of one newsletter and ISO week the purge deleted: a number only.
+
+    The purge deletes such a sign-up with its proof entries (nothing about the address may stay), which
+    would make the report's confirmation rate of every older week look as if all sign-ups had confirmed.
+    """
+
+    newsletter = models.ForeignKey("newsletters.Newsletter", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(_("week (Monday)"))
+    sign_ups = models.PositiveIntegerField(_("unconfirmed sign-ups deleted"), default=0)
+
+    class Meta:
+        verbose_name = _("deleted unconfirmed sign-ups")
+        verbose_name_plural = _("deleted unconfirmed sign-ups")
+        constraints = [models.UniqueConstraint(fields=["newsletter", "week"],
+                                               name="newsletters_purgedsignupcount_unique")]

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from newsletters.models import ConsentText, Newsletter, Subscription, SubscriptionEvent
 from newsletters.services import links, mails
+from newsletters.services.growth import purged_sign_ups_count
 from newsletters.services.proof import NO_REQUEST, RequestFacts, subscription_event_record
 from newsletters.services.tokens import (
     TokenExpired,
@@ -284,14 +285,18 @@ def pending_purge_after() -> timedelta:
     return timedelta(seconds=int(getattr(settings, "NEWSLETTER_PENDING_PURGE_AFTER", 7 * 24 * 3600)))
 
 
+@transaction.atomic
 def subscriptions_purge_unconfirmed(*, now=None) -> dict:
     """Delete sign-ups never confirmed within NEWSLETTER_PENDING_PURGE_AFTER, with their proof entries.
     A pending request of a known contact (it unsubscribed once, then signed up again) lapses back to
-    unsubscribed instead, keeping its earlier proof. Returns counts only, and logs only counts."""
+    unsubscribed instead, keeping its earlier proof. Returns counts only, and logs only counts; the deleted
+    sign-ups stay in the report as a number per newsletter and week (PurgedSignupCount)."""
     cutoff = (now or timezone.now()) - pending_purge_after()
     stale = Subscription.objects.filter(state=State.PENDING, signed_up_at__lt=cutoff)
     lapsed = stale.filter(contact__isnull=False).update(state=State.UNSUBSCRIBED, confirmation_nonce="")
-    _total, per_model = stale.filter(contact__isnull=True).delete()
+    doomed = stale.filter(contact__isnull=True)
+    purged_sign_ups_count(subscriptions=doomed)
+    _total, per_model = doomed.delete()
     counts = {"deleted": per_model.get(Subscription._meta.label, 0), "lapsed": lapsed}
     logger.info("newsletter sign-ups purged: %s", counts)
     return counts

@@ -30,8 +30,10 @@ def at(monday, day=0, hour=10):
 
 
 def subscriber(newsletter, email, signed_up_at, *, confirmed_at=None, unsubscribed_at=None, nonce="n"):
+    state = (Subscription.State.UNSUBSCRIBED if unsubscribed_at else
+             Subscription.State.CONFIRMED if confirmed_at else Subscription.State.PENDING)
     subscription = Subscription.objects.create(newsletter=newsletter, email=email, signed_up_at=signed_up_at,
-                                               state=Subscription.State.PENDING)
+                                               state=state)
     subscription_event_record(subscription=subscription, kind=Kind.SIGNED_UP, occurred_at=signed_up_at,
                               data={"request": nonce})
     if confirmed_at:
@@ -74,6 +76,23 @@ def test_growth_per_iso_week_for_a_known_history(newsletter, history):
     assert a.iso_week == week_a.isocalendar().week
 
 
+def test_sign_ups_the_purge_deleted_still_count_as_unconfirmed(newsletter, history):
+    from newsletters.models import PurgedSignupCount
+    from newsletters.services.signup import subscriptions_purge_unconfirmed
+
+    week_a, _week_b = history
+    assert subscriptions_purge_unconfirmed()["deleted"] == 1  # c@example.org, two weeks pending
+    assert not Subscription.objects.filter(email="c@example.org").exists()
+    assert PurgedSignupCount.objects.get(newsletter=newsletter, week=week_a).sign_ups == 1
+    a = newsletter_growth(newsletter=newsletter, weeks=4)[1]
+    assert (a.sign_ups, a.sign_ups_confirmed, a.confirmation_rate) == (3, 2, 66.7)
+    # Purged again later (another sign-up of that week): the count grows, it is not replaced.
+    subscriber(newsletter, "d@example.org", at(week_a, 4), nonce="rd")
+    subscriptions_purge_unconfirmed()
+    assert PurgedSignupCount.objects.get(newsletter=newsletter, week=week_a).sign_ups == 2
+    assert newsletter_growth(newsletter=newsletter, weeks=4)[1].sign_ups == 4
+
+
 def test_a_repeated_sign_up_is_rated_by_its_own_confirmation(newsletter):
     """The sign-up whose request was never confirmed stays unconfirmed, though an older one was confirmed."""
     week = this_monday()
@@ -94,7 +113,7 @@ def test_the_number_of_queries_does_not_grow_with_subscribers(newsletter, histor
                    unsubscribed_at=at(week, 6) if n % 4 == 0 else None, nonce=f"m{n}")
     with CaptureQueriesContext(connection) as many:
         weeks = newsletter_growth(newsletter=newsletter, weeks=26)
-    assert len(many.captured_queries) == len(few.captured_queries) == 1
+    assert len(many.captured_queries) == len(few.captured_queries) == 2
     assert weeks[-1].unsubscribes == 10
 
 
@@ -160,7 +179,8 @@ def test_the_report_lists_issues_sent_with_the_engines_figures(press_client, new
 
 
 def test_the_newsletter_list_and_edit_page_lead_to_the_report(press_client, newsletter):
-    assert report_url(newsletter) in press_client.get(reverse("newsletters_newsletters:index")).content.decode()
+    listing = press_client.get(reverse("newsletters_newsletters:index"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert f'href="{report_url(newsletter)}"' in listing and "Entwicklung und Ausgaben" in listing
     edit = press_client.get(reverse("newsletters_newsletters:edit", args=[newsletter.pk]))
     assert report_url(newsletter) in edit.content.decode()
 
