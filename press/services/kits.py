@@ -56,6 +56,22 @@ def press_kit_request(*, release: PressReleasePage) -> PressKit:
     return kit
 
 
+def press_kits_refresh_for_media(*, image=None, document=None) -> int:
+    """Request the kit again for every live release that uses this image or document (a new credit, licence
+    or file). Only kits whose content really changed are built. Returns how many releases were looked at."""
+    releases = PressReleasePage.objects.live()
+    if image is not None:
+        releases = releases.filter(images__image=image)
+    elif document is not None:
+        releases = releases.filter(documents__document=document)
+    else:
+        return 0
+    releases = list(releases.distinct())
+    for release in releases:
+        press_kit_request(release=release)
+    return len(releases)
+
+
 class _ChunkReader(io.RawIOBase):
     """A read-only, unseekable file over an iterator of bytes, for storages that read from a file."""
 
@@ -117,10 +133,8 @@ def press_kit_build(*, kit_id: int) -> PressKit | None:
     with transaction.atomic():
         PressKit.objects.filter(pk=kit.pk).update(status=PressKit.Status.READY, file=name, size=size,
                                                   content_hash=kit.content_hash, built_at=timezone.now(), error="")
-        older = list(PressKit.objects.filter(release=release, created_at__lt=kit.created_at).exclude(pk=kit.pk))
-        PressKit.objects.filter(pk__in=[old.pk for old in older]).delete()
-        names = [old.file.name for old in older if old.file]
-        transaction.on_commit(lambda: [default_storage.delete(old_name) for old_name in names])
+        # Their files go once this commits (press.signal_handlers).
+        PressKit.objects.filter(release=release, created_at__lt=kit.created_at).exclude(pk=kit.pk).delete()
         content_changed()
     kit.refresh_from_db()
     return kit
