@@ -11,6 +11,7 @@ memory, then marks the row READY and drops older kits of the release.
 
 import io
 import logging
+import time
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -116,8 +117,10 @@ def press_kit_build(*, kit_id: int) -> PressKit | None:
     if kit is None or kit.status == PressKit.Status.READY:
         return kit
     release = kit.release.specific
+    started = time.monotonic()
     try:
         contents = kit_contents(release=release)
+        gathered = time.monotonic()
         if contents.content_hash != kit.content_hash:
             if PressKit.objects.filter(release=release, content_hash=contents.content_hash).exclude(pk=kit.pk).exists():
                 PressKit.objects.filter(pk=kit.pk).delete()
@@ -137,4 +140,6 @@ def press_kit_build(*, kit_id: int) -> PressKit | None:
         PressKit.objects.filter(release=release, created_at__lt=kit.created_at).exclude(pk=kit.pk).delete()
         content_changed()
     kit.refresh_from_db()
+    logger.info("press kit %s of release %s: %s bytes; contents %.2f s, archive %.2f s", kit.pk, release.pk,
+                size, gathered - started, time.monotonic() - gathered)
     return kit
