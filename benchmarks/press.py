@@ -181,6 +181,8 @@ def press_kit(*, newsroom, worker: Worker, args, var_dir: Path) -> dict:
         "source_files_mb": round(sum(path.stat().st_size for _name, path in files) / 1e6, 1),
         "kit_mb": round(kit.size / 1e6, 1), "entries": len(files) + len(contents.texts),
         "seconds": round(warm_seconds, 2), "mb_per_s": round(mb_per_s, 1),
+        # From the row: its request to its READY (what the worker and the queue took, without this poll).
+        "row_seconds": round((kit.built_at - kit.created_at).total_seconds(), 2),
         "baseline_zipfile_stored": baseline,
         "ratio_to_zipfile": round(mb_per_s / baseline["mb_per_s"], 3),
         "worker_idle_mb": round(idle_warm_kb / 1024, 1),
