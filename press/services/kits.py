@@ -11,6 +11,7 @@ memory, then marks the row READY and drops older kits of the release.
 
 import io
 import logging
+import time
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -54,6 +55,22 @@ def press_kit_request(*, release: PressReleasePage) -> PressKit:
 
     transaction.on_commit(lambda: press_kit_build_task.delay(kit.pk))
     return kit
+
+
+def press_kits_refresh_for_media(*, image=None, document=None) -> int:
+    """Request the kit again for every live release that uses this image or document (a new credit, licence
+    or file). Only kits whose content really changed are built. Returns how many releases were looked at."""
+    releases = PressReleasePage.objects.live()
+    if image is not None:
+        releases = releases.filter(images__image=image)
+    elif document is not None:
+        releases = releases.filter(documents__document=document)
+    else:
+        return 0
+    releases = list(releases.distinct())
+    for release in releases:
+        press_kit_request(release=release)
+    return len(releases)
 
 
 class _ChunkReader(io.RawIOBase):
@@ -100,8 +117,10 @@ def press_kit_build(*, kit_id: int) -> PressKit | None:
     if kit is None or kit.status == PressKit.Status.READY:
         return kit
     release = kit.release.specific
+    started = time.monotonic()
     try:
         contents = kit_contents(release=release)
+        gathered = time.monotonic()
         if contents.content_hash != kit.content_hash:
             if PressKit.objects.filter(release=release, content_hash=contents.content_hash).exclude(pk=kit.pk).exists():
                 PressKit.objects.filter(pk=kit.pk).delete()
@@ -117,10 +136,10 @@ def press_kit_build(*, kit_id: int) -> PressKit | None:
     with transaction.atomic():
         PressKit.objects.filter(pk=kit.pk).update(status=PressKit.Status.READY, file=name, size=size,
                                                   content_hash=kit.content_hash, built_at=timezone.now(), error="")
-        older = list(PressKit.objects.filter(release=release, created_at__lt=kit.created_at).exclude(pk=kit.pk))
-        PressKit.objects.filter(pk__in=[old.pk for old in older]).delete()
-        names = [old.file.name for old in older if old.file]
-        transaction.on_commit(lambda: [default_storage.delete(old_name) for old_name in names])
+        # Their files go once this commits (press.signal_handlers).
+        PressKit.objects.filter(release=release, created_at__lt=kit.created_at).exclude(pk=kit.pk).delete()
         content_changed()
     kit.refresh_from_db()
+    logger.info("press kit %s of release %s: %s bytes; contents %.2f s, archive %.2f s", kit.pk, release.pk,
+                size, gathered - started, time.monotonic() - gathered)
     return kit

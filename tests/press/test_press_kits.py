@@ -93,16 +93,18 @@ def test_it_is_built_again_only_when_the_release_or_a_file_changes(release, djan
 
     image = release.images.first().image
     image.credit = "Foto: Jemand anderes"
-    image.save()
     with django_capture_on_commit_callbacks() as callbacks:
-        changed = press_kit_request(release=release)
+        image.save()  # a new credit: the kits of the live releases using the image are requested again
+    assert queued_builds(callbacks) == 2  # the German release and its English translation
+    changed = press_kit_request(release=release)
     assert changed.pk != first.pk and changed.status == PressKit.Status.BUILDING
-    assert queued_builds(callbacks) == 1
     assert client.get(f"{RELEASES}{release.pk}/").json()["press_kit"] is None  # null while it is being built
 
-    press_kit_build(kit_id=changed.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        press_kit_build(kit_id=changed.pk)
     assert "Foto: Jemand anderes" in archive_of(PressKit.objects.get(pk=changed.pk)).read("credits.txt").decode()
     assert not PressKit.objects.filter(pk=first.pk).exists()
+    assert not default_storage.exists(first.file.name)  # the old file went with its row
     press_kit_build_task.apply(args=[changed.pk])  # a second run leaves a built kit alone
     assert PressKit.objects.filter(release=release).count() == 1
 
