@@ -43,6 +43,13 @@ class PublicAPIView(APIView):
     authentication_classes = ()  # no session: no CSRF, no personal state beyond the token
     permission_classes = ()
 
+    def initial(self, request, *args, **kwargs):
+        # Take the whole body (at most DATA_UPLOAD_MAX_MEMORY_SIZE) before a throttle or a 404 answers: a
+        # server that answers with unread bytes left on the socket closes it, and the client gets a reset
+        # instead of the 429 or 404.
+        request._request.body  # noqa: B018 - read for its side effect
+        super().initial(request, *args, **kwargs)
+
 
 class NewsletterListApi(PublicAPIView):
     throttle_classes = ()

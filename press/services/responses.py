@@ -33,10 +33,13 @@ def release_responses_export(*, release, file_format: str, actor, distribution_i
     responses = release_responses(release=release, distribution_id=distribution_id, show=show)
     titles = {item.mailing_id: item.mailing.title for item in responses.distributions}
     rows = recipient_response_rows(responses.responses)
+    # No address in the file for anyone suppressed, nor for anyone who unsubscribed from the release: a press
+    # unsubscribe ends press mail only, so it is not on the suppression list, and the file must not invite a
+    # mail by hand.
     suppressed = contact_ids_suppressed(contact_ids=[row.contact_id for row in rows if row.contact_id])
     headings = [_("Name"), _("E-mail"), _("Organisation"), _("Distribution"), _("Status"), _("Sent"), _("Opened"),
                 _("Clicked"), _("Replied"), _("Reply"), _("Bounced"), _("Unsubscribed"), _("Follow-up due")]
-    table = [[row.name, "" if row.contact_id in suppressed else row.email, row.organisation, titles.get(row.mailing_id, ""),
+    table = [[row.name, "" if row.contact_id in suppressed or row.unsubscribed_at else row.email, row.organisation, titles.get(row.mailing_id, ""),
               row.status_label, _moment(row.sent_at), _moment(row.opened_at), _moment(row.clicked_at),
               _moment(row.replied_at), row.reply_text, _moment(row.bounced_at) or (_("yes") if row.is_bounced else ""),
               _moment(row.unsubscribed_at), row.follow_up_due_on.isoformat() if row.follow_up_due_on else ""]

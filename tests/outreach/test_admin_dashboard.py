@@ -139,5 +139,5 @@ def test_the_menu_is_grouped_by_what_a_press_officer_does(officer):
     menu = _menu(officer)
     assert {"Kontakte", "Aussendungen"} <= set(menu)
     assert menu["Aussendungen"] == ["Aussendungen", "Postausgang", "Absenderprofile"]
-    assert {"Kontakte", "Organisationen", "Listen", "Segmente", "Importe"} <= set(menu["Kontakte"])
+    assert {"Kontakte", "Organisationen", "Verteiler", "Segmente", "Importe"} <= set(menu["Kontakte"])
     assert "Pressekontakte" not in menu
