@@ -149,8 +149,16 @@ def _insert_contacts(values: list[dict]) -> dict[str, int]:
     Field defaults come from the model, so both paths store the same row.
     """
     fields = [f for f in Contact._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    copy_rows(Contact, list(defaults), ([row.get(name, default) for name, default in defaults.items()] for row in values))
+    defaults = [f.get_default() for f in fields]
+    position = {f.attname: index for index, f in enumerate(fields)}
+    rows = []
+    for row in values:
+        # The defaults' row with this row's values put in: a row names about half the ~30 columns.
+        cells = defaults.copy()
+        for name, value in row.items():
+            cells[position[name]] = value
+        rows.append(cells)
+    copy_rows(Contact, [f.attname for f in fields], rows)
     return dict(Contact.objects.filter(InArray("email", [row["email"] for row in values]))
                 .order_by().values_list("email", "id"))
 

@@ -119,7 +119,8 @@ def _table(raw_rows, limits: ImportLimits) -> Table:
                 if number > last_row:
                     raise ValidationError(_("The file has more than %(limit)s rows; please split it.")
                                           % {"limit": limits.rows}, code="too_many_rows")
-                cells = [str(cell).strip() for cell in cells[:width]]
+                # Both readers give text (csv.reader, and _xlsx_checked through _cell_text): no str() per cell.
+                cells = [cell.strip() for cell in cells[:width]]
                 if not any(cells):
                     continue
                 if len(cells) < width:
