@@ -13,9 +13,10 @@ Besides what can be mailed and to whom, this module holds the other doors those
 apps use, each small and documented where it is defined: unsubscribe scopes
 (register_unsubscribe_scope: a mailing's one-click unsubscribe ends only one
 newsletter), transactional_mail_send (a confirmation request through the same
-delivery backend), and the contact doors (address_may_be_mailed,
-contact_for_address, contact_timeline_record, contact_unsubscribe_everywhere,
-contact_personal_data). A source may also sort recipients into variants of a locale (VariantMailable: a
+delivery backend), the contact doors (address_may_be_mailed, contact_for_address, contact_addresses,
+contact_timeline_record(_many), contact_unsubscribe_everywhere, contact_personal_data), and import
+targets (register_import_target: the contacts import offers "attach the imported contacts to <X>" and
+tells X about each applied batch). A source may also sort recipients into variants of a locale (VariantMailable: a
 newsletter issue's topic sections) and hear when its mailing starts (mailable_sending_started); an app
 creates a draft mailing of its source with mailing_draft_create and previews through mail_content_render
 and mjml_render, the engine's one render path. Admin pages are extended by the Wagtail hook
@@ -31,6 +32,7 @@ field into the HTML as given (the provider sanitises it when it is written)
 and into the text part and subject as the plain text given with it.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, runtime_checkable
 
@@ -328,6 +330,68 @@ def transactional_mail_send(*, sender_id: int, to_email: str, to_name: str = "",
                               text=text, html=html, locale=locale, attachments=attachments or [])
 
 
+# --- Import targets ------------------------------------------------------------------------------------
+# The contacts import (outreach.services.imports) may attach what it imports to something another app keeps,
+# e.g. a newsletter's subscriptions, without knowing what that is. The app registers a label with
+#   choices()                                  -> [("app_label.model:pk", "what the officer reads"), ...]
+#   attach(pk, contact_ids=[...], consent=...)  -> None
+# The upload form offers the choices; the chosen reference is stored on the import, and attach is called once
+# for each batch the run applies, inside the batch's transaction (so a batch and its attachment commit together
+# and a resumed run attaches no batch twice), with the ids of the batch's accepted contacts (new, updated and
+# unchanged; rejected and suppressed rows are never among them) and the import's consent fields.
+
+
+@dataclass(frozen=True)
+class ImportedConsent:
+    """What the import says about how its people agreed: legal basis and, for consent, the proof fields."""
+
+    import_reference: str  # "outreach.contactimport:<pk>"
+    filename: str
+    legal_basis: str
+    consent_source: str = ""
+    consent_given_on: datetime.date | None = None
+    consent_reference: str = ""
+    has_consent_document: bool = False
+    actor_id: int | None = None
+
+    @property
+    def has_proof(self) -> bool:
+        """Consent with its proof: the import form requires source, date and a reference or document for it."""
+        return (self.legal_basis == "consent" and bool(self.consent_source) and self.consent_given_on is not None
+                and (bool(self.consent_reference) or self.has_consent_document))
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    choices: Callable[[], list[tuple[str, str]]]
+    attach: Callable[..., None]
+
+
+_import_targets: dict[str, ImportTarget] = {}
+
+
+def register_import_target(label: str, *, choices: Callable[[], list[tuple[str, str]]],
+                           attach: Callable[..., None]) -> None:
+    """Offer "attach imported contacts to ..." choices (references of this label). Registering again replaces."""
+    _import_targets[_label(label)] = ImportTarget(choices=choices, attach=attach)
+
+
+def import_target_choices() -> list[tuple[str, str]]:
+    """Every registered app's choices, for the upload form; [] when no app offers any."""
+    return [choice for label in sorted(_import_targets) for choice in _import_targets[label].choices()]
+
+
+def import_target_attach(reference: str, *, contact_ids: list[int], consent: ImportedConsent) -> None:
+    """Hand a batch's contacts to the target's app. ValidationError for a reference no app registered."""
+    label, pk = reference_parse(reference)
+    target = _import_targets.get(label)
+    if target is None:
+        raise ValidationError(_("Imported contacts cannot be attached to %(label)s: no app offers it.")
+                              % {"label": label})
+    if contact_ids:
+        target.attach(pk, contact_ids=contact_ids, consent=consent)
+
+
 # --- The people behind an audience ---------------------------------------------------------------------
 # An app that keeps its own subscribers (newsletters) names them by Contact id and goes through these few
 # functions for what outreach owns: the one Contact per address, suppression, the timeline, the Art. 15 export.
@@ -369,6 +433,24 @@ def contact_timeline_record(*, contact_id: int, kind: str, summary: str = "", su
 
     activity_record(contact=Contact.objects.get(pk=contact_id), kind=kind, summary=summary, subject=subject,
                     data=data)
+
+
+def contact_timeline_record_many(*, contact_ids: list[int], kind: str, summary: str = "", subject: str = "",
+                                 actor_id: int | None = None) -> None:
+    """The same timeline event for many contacts in one insert (e.g. a batch of imported subscribers)."""
+    from outreach.models import ActivityEvent
+    from outreach.services.activity import activity_record_many
+
+    actor = ActivityEvent._meta.get_field("actor").related_model(pk=actor_id) if actor_id else None
+    activity_record_many(contact_ids=contact_ids, kind=kind, actor=actor, summary=summary, subject=subject)
+
+
+def contact_addresses(*, contact_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """{contact id: (address, language)} for these contacts (one query), e.g. to subscribe imported contacts."""
+    from outreach.models import Contact
+
+    return {pk: (email, language) for pk, email, language in
+            Contact.objects.filter(pk__in=contact_ids).values_list("id", "email", "language")}
 
 
 def contact_unsubscribe_everywhere(*, contact_id: int, note: str = "") -> None:
