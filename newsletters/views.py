@@ -40,9 +40,11 @@ def _page(request, template: str, context: dict, *, language: str, status: int =
             "other_language_url": f"{request.path}?{urlencode({'lang': other})}",
             **context,
         }, status=status)
-    # Personal pages (tokens in the URL): never cached, and the token does not travel on as a Referer.
+    # Personal pages (tokens in the URL): never cached, and the token travels on as a Referer to no other site.
+    # Not "no-referrer": under it browsers send "Origin: null" with the pages' own POST forms, which Django's
+    # CSRF check refuses (403 for every real subscriber; found by tests/e2e/test_newsletters_browser.py).
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
