@@ -358,6 +358,7 @@ def benchmark_env(*, database_url: str, broker_url: str, var_dir: str, smtp_port
         "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DIALOGDESK_VAR_DIR": var_dir, "STATIC_ROOT": str(Path(var_dir) / "static"),
         "MEDIA_ROOT": str(Path(var_dir) / "media"), "CELERY_BROKER_URL": broker_url,
+        "STATIC_MANIFEST": "1",  # hashed names, as in production (and as the test environment may turn off)
         # Per-process cache, as benchmarks.api: the broker's Redis database must hold only Celery's keys.
         "CACHE_URL": "locmemcache://bench-newsletter",
         "MAIL_BACKEND": "smtp", "MAIL_SMTP_HOST": HOST, "MAIL_SMTP_PORT": str(smtp_port),
