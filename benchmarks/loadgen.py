@@ -7,6 +7,7 @@ import threading
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
+from typing import Callable
 
 HOST = "127.0.0.1"
 
@@ -44,8 +45,12 @@ class ScenarioResult:
 
 
 def run_load(*, port: int, path: str, concurrency: int, duration: float, warmup: float,
-             host: str = HOST, expected_status: int = 200) -> ScenarioResult:
+             host: str = HOST, expected_status: int = 200, method: str = "GET",
+             body: Callable[[], bytes] | None = None, headers: dict | None = None) -> ScenarioResult:
     """Keep `concurrency` keep-alive connections busy with GET `path` for warmup + duration seconds.
+
+    With body (called once per request, e.g. a sign-up with a new address each time), the request is
+    `method` (POST) with those bytes and headers.
 
     Only requests that start after the warm-up and finish inside the measuring
     window count, so rps is completed requests per second of that window. A
@@ -70,7 +75,10 @@ def run_load(*, port: int, path: str, concurrency: int, duration: float, warmup:
                 if started >= stop_at:
                     break
                 try:
-                    connection.request("GET", path)
+                    if body is None:
+                        connection.request(method, path)
+                    else:
+                        connection.request(method, path, body=body(), headers=headers or {})
                     response = connection.getresponse()
                     response.read()
                     ok = response.status == expected_status

@@ -22,6 +22,12 @@ class NewslettersConfig(AppConfig):
         register_unsubscribe_scope("newsletters.newsletter", describe=_newsletter_describe,
                                    unsubscribe=newsletter_scope_unsubscribe, members=_newsletter_members)
 
+        from newsletters.services.imports import newsletter_import_choices, subscriptions_attach_imported
+        from outreach.mailable import register_import_target
+
+        register_import_target("newsletters.newsletter", choices=newsletter_import_choices,
+                               attach=subscriptions_attach_imported)
+
         from django.db.models.signals import post_migrate
 
         from newsletters.services.roles import newsletter_roles_ensure

@@ -45,6 +45,18 @@ def subscription_export_mail_task(self, subscription_id: int) -> bool:
     return subscription_export_send(subscription_id=subscription_id)
 
 
+@shared_task(**_MAIL_TASK)
+def subscription_reconfirmation_mails_task(self, pairs: list) -> dict:
+    """Re-confirmation requests, [(subscription id, proof entry id), ...]. A retry skips those already sent."""
+    from newsletters.services.reconfirmation import subscription_reconfirmation_mail_send
+
+    outcomes: dict[str, int] = {}
+    for subscription_id, event_id in pairs:
+        outcome = subscription_reconfirmation_mail_send(subscription_id=subscription_id, event_id=event_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
 @shared_task
 def subscriptions_purge_unconfirmed_task() -> dict:
     from newsletters.services.signup import subscriptions_purge_unconfirmed

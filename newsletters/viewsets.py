@@ -29,6 +29,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from django.views.generic import View
 
 from newsletters.models import ConsentText, Newsletter, Subscription
+from newsletters.reconfirmation_views import NewsletterEditView, NewsletterIndexView, NewsletterReconfirmView
 from newsletters.services.consent import consent_text_create
 from newsletters.services.preferences import subscription_proof
 
@@ -126,13 +127,22 @@ class NewsletterViewSet(ModelViewSet):
     add_to_admin_menu = False
     edit_handler = ObjectList(NEWSLETTER_PANELS, base_form_class=NewsletterForm)
     list_display = [
-        Column("name_de", label=_("Name")), "slug",
+        "name_de", "slug",  # a field name first: Wagtail makes it the title column, with the edit link and buttons
         Column("is_public", label=_("Public"), accessor=lambda n: _("yes") if n.is_public else _("no")),
         Column("subscribers", label=_("Confirmed subscribers"),
                accessor=lambda n: n.subscriptions.filter(state=Subscription.State.CONFIRMED).count()),
+        Column("reconfirm", label=_("Needs re-confirmation"),
+               accessor=lambda n: n.subscriptions.filter(state=Subscription.State.NEEDS_RECONFIRMATION).count()),
     ]
     search_fields = ["name_de", "name_en", "slug"]
     ordering = ["name_de"]
+    index_view_class = NewsletterIndexView
+    edit_view_class = NewsletterEditView
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("reconfirm/<int:pk>/", self.construct_view(NewsletterReconfirmView), name="reconfirm"),
+        ]
 
     @cached_property
     def permission_policy(self):

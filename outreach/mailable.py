@@ -13,9 +13,10 @@ Besides what can be mailed and to whom, this module holds the other doors those
 apps use, each small and documented where it is defined: unsubscribe scopes
 (register_unsubscribe_scope: a mailing's one-click unsubscribe ends only one
 newsletter), transactional_mail_send (a confirmation request through the same
-delivery backend), and the contact doors (address_may_be_mailed,
-contact_for_address, contact_timeline_record, contact_unsubscribe_everywhere,
-contact_personal_data), and, in outreach.mailable_reports (re-exported here), the figures of a
+delivery backend), the contact doors (address_may_be_mailed, contact_for_address, contact_addresses,
+contact_timeline_record(_many), contact_unsubscribe_everywhere, contact_personal_data), import targets
+(register_import_target, in outreach.mailable_imports: the contacts import offers "attach the imported
+contacts to <X>" and tells X about each applied batch), and, in outreach.mailable_reports (re-exported here), the figures of a
 source's started mailings for its own report (mailing_figures_for_sources), a logged export of personal
 data (personal_data_export, personal_data_handed_out, contact_ids_suppressed) and why an address may not be mailed
 (address_suppression_reason), and, in outreach.mailable_responses (re-exported too), what came back
@@ -354,69 +355,6 @@ def transactional_mail_send(*, sender_id: int, to_email: str, to_name: str = "",
                               text=text, html=html, locale=locale, attachments=attachments or [], reply_to=reply_to)
 
 
-# --- The people behind an audience ---------------------------------------------------------------------
-# An app that keeps its own subscribers (newsletters) names them by Contact id and goes through these few
-# functions for what outreach owns: the one Contact per address, suppression, the timeline, the Art. 15 export.
-
-
-def address_may_be_mailed(email: str) -> bool:
-    """False when the address is on the suppression list (objection, erasure, unsubscribe from everything,
-    hard bounce, complaint, blocked by staff). The one question every sender asks before mailing anyone."""
-    from outreach.models import SuppressionEntry, email_hash
-
-    return not SuppressionEntry.objects.filter(email_hash=email_hash(email)).exists()
-
-
-def contact_for_address(*, email: str, first_name: str = "", last_name: str = "", language: str = "de",
-                        source: str = "", consent_note: str = "") -> int:
-    """The id of the one Contact with this address, created when there is none (legal basis: consent,
-    given now, documented by consent_note). An existing contact is left as it is. Raises ValidationError
-    for an invalid or suppressed address."""
-    from django.utils import timezone
-
-    from outreach.models import Contact
-    from outreach.services.contacts import contact_create, normalise_email
-
-    address = normalise_email(email)
-    existing = Contact.objects.filter(email=address).values_list("id", flat=True).first()
-    if existing is not None:
-        return existing
-    return contact_create(
-        email=address, first_name=first_name[:120], last_name=last_name[:120], language=language, source=source[:255],
-        legal_basis=Contact.LegalBasis.CONSENT, legal_basis_note=consent_note, consent_given_at=timezone.now(),
-    ).pk
-
-
-def contact_timeline_record(*, contact_id: int, kind: str, summary: str = "", subject: str = "",
-                            data: dict | None = None) -> None:
-    """One event on the contact's timeline; kind is an outreach.models.ActivityEvent.Kind value."""
-    from outreach.models import Contact
-    from outreach.services.activity import activity_record
-
-    activity_record(contact=Contact.objects.get(pk=contact_id), kind=kind, summary=summary, subject=subject,
-                    data=data)
-
-
-def contact_unsubscribe_everywhere(*, contact_id: int, note: str = "") -> None:
-    """No more mail of any kind to this contact: their address goes on the suppression list (reason
-    unsubscribe; an earlier entry keeps its reason) and the timeline says so. Safe to call twice."""
-    from outreach.models import ActivityEvent, Contact, SuppressionEntry
-    from outreach.services.activity import activity_record
-    from outreach.services.contacts import email_suppress
-
-    contact = Contact.objects.get(pk=contact_id)
-    email_suppress(email=contact.email, reason=SuppressionEntry.Reason.UNSUBSCRIBE, note=note)
-    activity_record(contact=contact, kind=ActivityEvent.Kind.UNSUBSCRIBED, summary=note)
-
-
-def contact_personal_data(*, contact_id: int) -> dict:
-    """Art. 15 GDPR: what outreach holds about the contact (logged as an export, as in the admin)."""
-    from outreach.models import Contact
-    from outreach.services.privacy import contact_data_export
-
-    return contact_data_export(contact=Contact.objects.get(pk=contact_id))
-
-
 # The doors for an app's own reports and exports (a source's mailing figures, a logged export of personal
 # data, why an address may not be mailed) live in outreach.mailable_reports, re-exported here so that
 # this module stays the one door.
@@ -436,4 +374,20 @@ from outreach.mailable_responses import (  # noqa: E402,F401 - re-exported
     recipient_responses,
     response_filters,
     response_totals,
+)
+from outreach.mailable_imports import (  # noqa: E402,F401 - re-exported
+    ImportedConsent,
+    ImportTarget,
+    import_target_attach,
+    import_target_choices,
+    register_import_target,
+)
+from outreach.mailable_contacts import (  # noqa: E402,F401 - re-exported
+    address_may_be_mailed,
+    contact_addresses,
+    contact_for_address,
+    contact_personal_data,
+    contact_timeline_record,
+    contact_timeline_record_many,
+    contact_unsubscribe_everywhere,
 )

@@ -5,6 +5,11 @@ the subscription names only the address, not a Contact: a pending address
 must not turn up in any list, segment or export of the contact database, and
 nothing may be sent to it but the confirmation request. Confirming attaches
 (or creates) the one Contact of that address.
+
+A contact imported without proof of consent NEEDS_RECONFIRMATION: it is a
+contact already, but gets nothing but a re-confirmation request (sent by staff
+from the newsletter admin) until its owner confirms through the same
+single-use link as a sign-up.
 """
 
 import secrets
@@ -24,6 +29,7 @@ class Subscription(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         PAUSED = "paused", _("Paused")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        NEEDS_RECONFIRMATION = "reconfirm", _("Needs re-confirmation")
 
     newsletter = models.ForeignKey("newsletters.Newsletter", verbose_name=_("newsletter"), on_delete=models.PROTECT,
                                    related_name="subscriptions")
@@ -85,6 +91,9 @@ class SubscriptionEvent(models.Model):
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
         WITHDRAWN = "withdrawn", _("Withdrew all consent (no more mail at all)")
         LINKS_REVOKED = "links-revoked", _("Preference links revoked")
+        IMPORTED = "imported", _("Imported with the consent proof it came with")
+        IMPORTED_UNCONFIRMED = "imported-unconfirmed", _("Imported without proof of consent: needs re-confirmation")
+        RECONFIRMATION_REQUESTED = "reconfirmation-requested", _("Re-confirmation requested by staff")
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)

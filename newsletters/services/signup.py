@@ -232,7 +232,9 @@ def subscription_confirm(*, token: str, facts: RequestFacts = NO_REQUEST) -> Con
             pk=claim.subscription_id).first()
         if subscription is None:
             return ConfirmResult("invalid")
-        if subscription.state != State.PENDING or subscription.confirmation_nonce != claim.nonce:
+        # NEEDS_RECONFIRMATION: an imported subscriber answering a re-confirmation request (services.reconfirmation).
+        if (subscription.state not in (State.PENDING, State.NEEDS_RECONFIRMATION)
+                or not claim.nonce or subscription.confirmation_nonce != claim.nonce):
             confirmed_by_this = subscription.events.filter(kind=Kind.CONFIRMED, data__request=claim.nonce).exists()
             if confirmed_by_this and subscription.state in (State.CONFIRMED, State.PAUSED):
                 return ConfirmResult("already-confirmed", subscription)

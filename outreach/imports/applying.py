@@ -10,6 +10,7 @@ from taggit.models import Tag, TaggedItem
 from outreach.imports.copying import copy_rows
 from outreach.imports.lookups import InArray
 from outreach.imports.mapping import JOURNALIST
+from outreach.imports.targets import import_target_attach_batch
 from outreach.imports.planning import (
     EFFECTS,
     NEW,
@@ -56,6 +57,7 @@ def apply_batch(contact_import: ContactImport, planner: Planner, batch: list, *,
         _add_notes(locked, plan, now)
         if contact_import.target_list_id and any(row.needs_membership for row in plan.rows):
             _add_to_list(locked, plan, created, now)
+        import_target_attach_batch(locked, [row.contact_id for row in plan.rows if row.effect != REJECTED])
         activity_record_many(
             contact_ids=created + updated, kind=ActivityEvent.Kind.IMPORTED, actor=locked.created_by,
             summary=locked.original_filename, subject=f"outreach.contactimport:{locked.pk}",

@@ -42,6 +42,9 @@ class ContactImport(models.Model):
                                         storage=private_storage, blank=True)
     # "", "journalist" or "protagonist": the profile imported contacts get (beats, outlet, regions, function).
     profile_kind = models.CharField(_("create profiles"), max_length=12, blank=True)
+    # "app_label.model:pk" of what the imported contacts are attached to (outreach.mailable.register_import_target),
+    # e.g. a newsletter; "" for none.
+    import_target = models.CharField(_("attach to"), max_length=120, blank=True)
     tags = models.CharField(_("tags for imported contacts"), max_length=255, blank=True)
     create_organisations = models.BooleanField(
         _("create unknown organisations"), default=True,

@@ -21,6 +21,7 @@ from outreach.imports.mapping import FIELDS, JOURNALIST, PROTAGONIST, guess_mapp
 from outreach.imports.planning import EFFECTS, REJECTED, UPDATED, Planner
 from outreach.imports.reading import LIMIT_CODES, open_table
 from outreach.imports.sniffing import FileKind, sniff
+from outreach.mailable import import_target_choices
 from outreach.models import (
     Contact,
     ContactImport,
@@ -69,7 +70,7 @@ def contact_import_create(
     *, file, user, target_list: ContactList | None = None, legal_basis: str = "", legal_basis_note: str = "",
     source: str = "", tags: str = "", create_organisations: bool = True, data_origin: str = "",
     consent_source: str = "", consent_given_on=None, consent_reference: str = "", consent_document=None,
-    profile_kind: str = "",
+    profile_kind: str = "", import_target: str = "",
 ) -> ContactImport:
     """Store an uploaded file after checking it can be read; guess the column mapping from its headers.
 
@@ -83,6 +84,8 @@ def contact_import_create(
                               consent_reference=consent_reference, consent_document=consent_document)
     if profile_kind not in PROFILE_KINDS:
         raise ValidationError(_("Unknown profile kind %(kind)r.") % {"kind": profile_kind})
+    if import_target and import_target not in dict(import_target_choices()):
+        raise ValidationError({"import_target": _("The contacts cannot be attached to this (any more).")})
     limit = max_bytes()
     if file.size is not None and file.size > limit:
         raise ValidationError(_("The file is %(size)s MB; the limit is %(limit)s MB.")
@@ -103,7 +106,7 @@ def contact_import_create(
         consent_source=consent_source if legal_basis == Contact.LegalBasis.CONSENT else "",
         consent_given_on=consent_given_on if legal_basis == Contact.LegalBasis.CONSENT else None,
         consent_reference=consent_reference if legal_basis == Contact.LegalBasis.CONSENT else "",
-        profile_kind=profile_kind,
+        profile_kind=profile_kind, import_target=import_target,
     )
     file.seek(0)
     contact_import.file.save(contact_import.original_filename or "contacts", file, save=False)

@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from outreach.imports.mapping import FIELDS, JOURNALIST, PROTAGONIST
+from outreach.mailable import import_target_choices
 from outreach.models import Contact, ContactImport, ContactList
 from outreach.imports.labels import labelled_sample, problem_summary
 from outreach.viewsets.audiences import members_url
@@ -69,12 +70,27 @@ class ContactImportUploadForm(forms.Form):
                     "and Funktion fill the profile."),
     )
     target_list = forms.ModelChoiceField(label=_("Add to list"), queryset=ContactList.objects.all(), required=False)
+    # Filled from outreach.mailable.import_target_choices (e.g. newsletters); left out when no app offers any.
+    import_target = forms.ChoiceField(
+        label=_("Attach to"), required=False,
+        help_text=_("E.g. a newsletter: with consent and its proof above, the contacts become confirmed "
+                    "subscribers; otherwise they are marked as needing re-confirmation and get nothing until "
+                    "they confirm."),
+    )
     tags = forms.CharField(label=_("Tags for the imported contacts"), required=False, max_length=255,
                            help_text=_("Separated by commas."))
     create_organisations = forms.BooleanField(
         label=_("Create unknown organisations"), required=False, initial=True,
         help_text=_("Otherwise contacts whose organisation is not known yet are imported without one."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = import_target_choices()
+        if targets:
+            self.fields["import_target"].choices = [("", _("— nothing —")), *targets]
+        else:
+            del self.fields["import_target"]
 
     def clean(self):
         cleaned = super().clean()
@@ -149,7 +165,8 @@ class ContactImportUploadView(ContactImportView):
                 contact_import, warnings = contact_import_upload(
                     file=data["file"], user=request.user, target_list=data["target_list"],
                     source=data["source"], tags=data["tags"], create_organisations=data["create_organisations"],
-                    profile_kind=data["profile_kind"], **{name: data[name] for name in GDPR_FIELDS},
+                    profile_kind=data["profile_kind"], import_target=data.get("import_target", ""),
+                    **{name: data[name] for name in GDPR_FIELDS},
                 )
             except ValidationError as exc:
                 form.add_error(None if hasattr(exc, "error_dict") else "file", exc)
@@ -205,7 +222,9 @@ class ContactImportPreviewView(ContactImportView):
             problem_summary=problem_summary(preview.get("problem_counts", {})),
             information_summary=problem_summary(preview.get("warning_counts", {})),
             mapping_notes=preview.get("notes", []),
-            sample=labelled_sample(preview.get("sample", [])), **kwargs,
+            sample=labelled_sample(preview.get("sample", [])),
+            import_target_label=dict(import_target_choices()).get(kwargs["contact_import"].import_target, ""),
+            **kwargs,
         )
 
 
@@ -263,7 +282,7 @@ class ContactImportViewSet(ModelViewSet):
     inspect_view_fields = ["original_filename", "file_format", "encoding", "delimiter", "status", "total_rows",
                            "processed_rows", "created_count", "updated_count", "unchanged_count", "rejected_count",
                            "warning_count", "legal_basis", "data_origin", "consent_source", "consent_given_on",
-                           "consent_reference", "consent_document", "profile_kind", "source", "tags", "error", "created_by", "created_at",
+                           "consent_reference", "consent_document", "profile_kind", "import_target", "source", "tags", "error", "created_by", "created_at",
                            "started_at", "finished_at"]
 
     def get_common_view_kwargs(self, **kwargs):
