@@ -16,6 +16,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # The browser's own words (a file input's "Datei auswählen") in German, as a German office sees them.
+    "--lang=de-DE",
 ]
 
 
