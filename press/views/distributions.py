@@ -14,14 +14,11 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from outreach.mailable import mailing_admin_url
 from outreach.models import ContactList, Mailing, Segment
 from press.models import Distribution, PressReleasePage
 from press.selectors import clippings_of_release
-from press.views.responses import responses_url
 from press.services.distributions import (
     distribution_audience,
     distribution_create,
@@ -31,6 +28,8 @@ from press.services.distributions import (
     distribution_send,
     release_segment_ensure,
 )
+from press.views.admin_base import PressAdminView
+from press.views.responses import responses_url
 
 NOTE_TABLE_LIMIT = 500
 
@@ -66,7 +65,7 @@ class DistributionForm(forms.Form):
     )
 
 
-class _PressView(WagtailAdminTemplateMixin, View):
+class _PressView(PressAdminView):
     header_icon = "mail"
 
     def dispatch(self, request, *args, **kwargs):

@@ -17,12 +17,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
-from django.views.generic import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from press.models import PressKit, PressReleasePage
 from press.selectors_kits import press_kit_current, press_kit_downloadable
 from press.services.kits import press_kit_request
+from press.views.admin_base import PressAdminView
 
 PUBLIC_MAX_AGE = 300
 
@@ -52,7 +51,7 @@ def press_kit_download(request, release_id: int, filename: str):
     return response
 
 
-class PressKitView(WagtailAdminTemplateMixin, View):
+class PressKitView(PressAdminView):
     """Shows the release's kit (ready, being built, failed) and builds it on demand."""
 
     template_name = "press/kits/kit.html"

@@ -6,10 +6,9 @@ office sees the same figures for every initiative. Reads come from press.selecto
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy
-from django.views.generic import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from press.selectors_partners import partner_initiative_keys, partner_release_figures
+from press.views.admin_base import PressAdminView
 
 
 def is_press_office(user) -> bool:
@@ -23,7 +22,7 @@ def initiative_keys_visible_to(user) -> set | None:
     return partner_initiative_keys(user=user)
 
 
-class InitiativeReleasesView(WagtailAdminTemplateMixin, View):
+class InitiativeReleasesView(PressAdminView):
     template_name = "press/partners/releases.html"
     page_title = gettext_lazy("Reach of our press releases")
     header_icon = "doc-full-inverse"

@@ -20,13 +20,12 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from outreach.mailable import recipient_response_rows
 from press.models import PressReleasePage
 from press.selectors import release_responses
 from press.services.responses import release_follow_ups_create, release_responses_export
+from press.views.admin_base import PressAdminView
 
 PAGE_SIZE = 100
 SHOW_CHOICES = [
@@ -85,7 +84,7 @@ class FollowUpForm(forms.Form):
         self.fields["owner"].queryset = follow_up_owners()
 
 
-class ReleaseResponsesView(WagtailAdminTemplateMixin, View):
+class ReleaseResponsesView(PressAdminView):
     template_name = "press/responses/release.html"
     page_title = gettext_lazy("What came back")
     header_icon = "mail"
