@@ -26,7 +26,9 @@ def reconfirm_url(newsletter: Newsletter) -> str:
     return reverse(newsletter_viewset.get_url_name("reconfirm"), args=[newsletter.pk])
 
 
-class NewsletterIndexView(generic.IndexView):
+class ReconfirmIndexView(generic.IndexView):
+    """The newsletter list's row menu offers "Bestätigung erneut anfragen"."""
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if self.permission_policy.user_has_permission(self.request.user, "change"):
@@ -34,7 +36,9 @@ class NewsletterIndexView(generic.IndexView):
         return buttons
 
 
-class NewsletterEditView(generic.EditView):
+class ReconfirmEditView(generic.EditView):
+    """The newsletter's edit page offers "Bestätigung erneut anfragen" in its header."""
+
     @property
     def header_more_buttons(self):
         return [*super().header_more_buttons,

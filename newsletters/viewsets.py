@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import View
 from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -26,10 +27,9 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
-from django.views.generic import View
 
 from newsletters.models import ConsentText, Newsletter, Subscription
-from newsletters.reconfirmation_views import NewsletterEditView, NewsletterIndexView, NewsletterReconfirmView
+from newsletters.reconfirmation_views import NewsletterReconfirmView, ReconfirmEditView, ReconfirmIndexView
 from newsletters.services.consent import consent_text_create
 from newsletters.services.preferences import subscription_proof
 
@@ -79,7 +79,7 @@ NEWSLETTER_PANELS = [
 ]
 
 
-class NewsletterIndexView(generic.IndexView):
+class NewsletterIndexView(ReconfirmIndexView):
     table_classname = "dialogdesk-scroll-table"  # scrolls sideways on a phone (outreach/static/outreach/css/admin.css)
     report_url_name = None
     add_by_staff_url_name = None
@@ -108,7 +108,7 @@ class NewsletterIndexView(generic.IndexView):
         return buttons
 
 
-class NewsletterEditView(generic.EditView):
+class NewsletterEditView(ReconfirmEditView):
     report_url_name = None
 
     @cached_property
@@ -136,13 +136,6 @@ class NewsletterViewSet(ModelViewSet):
     ]
     search_fields = ["name_de", "name_en", "slug"]
     ordering = ["name_de"]
-    index_view_class = NewsletterIndexView
-    edit_view_class = NewsletterEditView
-
-    def get_urlpatterns(self):
-        return super().get_urlpatterns() + [
-            path("reconfirm/<int:pk>/", self.construct_view(NewsletterReconfirmView), name="reconfirm"),
-        ]
 
     @cached_property
     def permission_policy(self):
@@ -166,6 +159,7 @@ class NewsletterViewSet(ModelViewSet):
         return super().get_urlpatterns() + [
             path("<int:pk>/report/", report, name="report"),
             path("<int:pk>/export/", export, name="export"),
+            path("reconfirm/<int:pk>/", self.construct_view(NewsletterReconfirmView), name="reconfirm"),
         ]
 
 

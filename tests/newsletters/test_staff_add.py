@@ -151,7 +151,7 @@ def test_the_form_is_german_and_comes_preset_from_the_newsletter_list(press_clie
     listing = press_client.get(reverse("newsletters_newsletters:index"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert f"{URL}?newsletter={newsletter.pk}" in listing
     html = press_client.get(URL, {"newsletter": newsletter.pk}, HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    for text in ("Abonnentin/Abonnenten hinzufügen", "Nachweisnotiz", "Einwilligung gegeben am",
+    for text in ("Abonnentin/Abonnenten hinzufügen", "Nachweisnotiz", "Einwilligung erteilt am",
                  "Bestätigt mit dokumentierter Einwilligung", "Bitte um Bestätigung schicken", "Sperrliste"):
         assert text in html, text
     assert re.search(rf'<option value="{newsletter.pk}" selected>', html)
