@@ -57,7 +57,7 @@ def test_a_partner_sees_the_figures_of_their_initiative_s_releases_and_no_person
         assert contact.email not in page
         assert contact.full_name not in page and f">{contact.last_name}<" not in page
     assert "ich schreibe darüber" not in page  # no reply text either
-    assert "Reichweite unserer Medieninformationen" in page
+    assert "Presse-Reichweite" in page
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert URL in home  # the partner's admin menu leads there
 
