@@ -42,7 +42,7 @@ def attachment_part(*, filename: str, content: bytes, mimetype: str) -> MIMEPart
 
 
 def locale_parts(*, subject: str, html: str, text: str, attachments=(), track_opens: bool = False,
-                 track_clicks: bool = False) -> LocaleParts:
+                 track_clicks: bool = False, eight_bit: bool = False) -> LocaleParts:
     """Compile once per locale. With tracking, links are rewritten here too, so per recipient it is a join."""
     tracking = None
     if track_opens or track_clicks:
