@@ -58,6 +58,7 @@ class Lanes:
         self.stopping = threading.Event()
         self.closing = threading.Event()  # the batch's thread no longer records anything
         self.lock = threading.Lock()
+        self.slot_lock = threading.Lock()
         self.threads: list[threading.Thread] = []
         self.acks: dict[int, threading.Event] = {}
         self.alive = 0
@@ -188,7 +189,11 @@ class Lanes:
 
     def _send(self, lane: int, backend: DeliveryBackend, item, envelope) -> Outcome:
         try:
-            self.limiter.acquire()
+            # One lane at a time takes its slot and waits for it: after a stall of this process
+            # (a busy CPU) only one reserved slot can be in the past, so the lanes cannot burst
+            # out several messages at once; across processes Redis spaces the slots.
+            with self.slot_lock:
+                self.limiter.acquire()
         except TransientDeliveryError as exc:
             # Sending unthrottled would break the limit: every lane stops, the batch retries later.
             self.fatal = exc
