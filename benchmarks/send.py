@@ -51,6 +51,7 @@ from urllib.parse import urlsplit
 
 
 from benchmarks.contacts import ThrowawayPostgres
+from benchmarks.sendfaults import PrivateRedis, restart_postgres, retrying
 from benchmarks.sendparts import (
     newsletter_html,
     CountingHandler,
@@ -128,8 +129,10 @@ def message_counts(mailing_id: int) -> dict:
     return {row["status"]: row["n"] for row in rows}
 
 
-def run_engine(*, mailing, handler: CountingHandler, args, workers: list[Worker], new_worker) -> dict:
-    """mailing_send, then wait until every message has left QUEUED/SENDING (or the timeout). Kills if asked."""
+def run_engine(*, mailing, handler: CountingHandler, args, workers: list[Worker], new_worker,
+               private_redis=None) -> dict:
+    """mailing_send, then wait until every message has left QUEUED/SENDING (or the timeout). Kills or
+    restarts a service if asked; its own counting reconnects after a database restart."""
     from django.conf import settings
     from django.db import close_old_connections
     from django.utils import timezone
@@ -140,6 +143,9 @@ def run_engine(*, mailing, handler: CountingHandler, args, workers: list[Worker]
 
     kill = {"target": args.kill_target, "done": False, "killed_pids": [], "at_sink_count": None,
             "recovery": "none needed", "recover_calls": 0} if args.kill_worker else None
+    fault = {"kind": args.fault, "done": False, "at_sink_count": None, "service_away_seconds": None,
+             "seconds_to_first_message_after": None, "recovery": "none needed", "recover_calls": 0,
+             "at": None} if args.fault else None
     handler.reset()
     started = time.monotonic()
     mailing_send(mailing=mailing)
@@ -165,19 +171,37 @@ def run_engine(*, mailing, handler: CountingHandler, args, workers: list[Worker]
                 workers.remove(victim)
             workers.append(new_worker())
             last_progress = time.monotonic()
-        close_old_connections()
-        status = Mailing.objects.filter(pk=mailing.pk).values_list("status", flat=True).get()
-        open_rows = Message.objects.filter(mailing=mailing, status__in=("queued", "sending"))
-        if status == Mailing.Status.SENT or not open_rows.exists():
+        if fault is not None and not fault["done"] and count >= args.recipients // 3:
+            fault.update(done=True, at_sink_count=count, at=time.monotonic())
+            logger.info("%s at %s messages", args.fault, count)
+            if args.fault == "redis-restart":
+                fault["service_away_seconds"] = round(private_redis.restart(), 2)
+            else:
+                close_old_connections()
+                fault["service_away_seconds"] = round(restart_postgres(version=args.pg_version,
+                                                                       cluster=args.pg_cluster), 2)
+            last_progress = time.monotonic()
+        if fault is not None and fault["done"] and fault["seconds_to_first_message_after"] is None \
+                and count > fault["at_sink_count"] and _last_at and _last_at > fault["at"]:
+            fault["seconds_to_first_message_after"] = round(_last_at - fault["at"], 2)
+
+        def progress():
+            close_old_connections()
+            status = Mailing.objects.filter(pk=mailing.pk).values_list("status", flat=True).get()
+            open_rows = Message.objects.filter(mailing=mailing, status__in=("queued", "sending"))
+            return status, open_rows.exists(), open_rows.filter(status="queued").exists()
+
+        status, any_open, any_queued = retrying(progress, what="counting")
+        if status == Mailing.Status.SENT or not any_open:
             break
-        if kill is not None and kill["done"] and now - last_progress > args.stall_seconds \
-                and not open_rows.filter(status="queued").exists():
+        incident = kill if kill is not None and kill["done"] else fault if fault is not None and fault["done"] else None
+        if incident is not None and now - last_progress > args.stall_seconds and not any_queued:
             # Only rows claimed by dead batches are left and nothing moves: what beat's recovery would do
             # after MAIL_CLAIM_TIMEOUT_SECONDS, now.
             later = timezone.now() + timedelta(seconds=settings.MAIL_CLAIM_TIMEOUT_SECONDS + 1)
-            dispatched = mailings_recover_stalled(now=later)
-            kill["recover_calls"] += 1
-            kill["recovery"] = "mailings_recover_stalled(now=now + MAIL_CLAIM_TIMEOUT_SECONDS)"
+            dispatched = retrying(lambda: mailings_recover_stalled(now=later), what="recovery")
+            incident["recover_calls"] += 1
+            incident["recovery"] = "claim-timeout recovery: mailings_recover_stalled(now=now + MAIL_CLAIM_TIMEOUT_SECONDS)"
             logger.info("no progress for %.1f s with only SENDING rows left: recovery dispatched %s mailing(s)",
                         now - last_progress, dispatched)
             last_progress = time.monotonic()
@@ -192,8 +216,12 @@ def run_engine(*, mailing, handler: CountingHandler, args, workers: list[Worker]
     if kill is not None and kill["done"] and kill["recover_calls"] == 0:
         kill["recovery"] = ("broker redelivery (acks_late, reject_on_worker_lost)" if args.kill_target == "child"
                             else "none needed")
+    if fault is not None:
+        fault.pop("at", None)
+        if fault["done"] and fault["recover_calls"] == 0:
+            fault["recovery"] = "task retry / broker redelivery (no rows left behind)"
     return {"seconds": seconds, "send_call_seconds": sent_at - started, "timed_out": timed_out,
-            "sink_count": count, "kill": kill}
+            "sink_count": count, "kill": kill, "fault": fault}
 
 
 def count_losses(*, mailing_id: int, handler: CountingHandler) -> dict:
@@ -290,7 +318,17 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8,
                         help="MAIL_SMTP_CONNECTIONS: SMTP connections per batch (pool process)")
     parser.add_argument("--batch-size", type=int, default=200, help="MAIL_BATCH_SIZE")
+    parser.add_argument("--rate", type=float, default=0.0, help="MAIL_RATE_PER_SECOND (0: unlimited)")
+    parser.add_argument("--fault", choices=("redis-restart", "postgres-restart"),
+                        help="restart the service after about a third (see benchmarks/sendfaults.py)")
+    parser.add_argument("--allow-shared-restart", action="store_true",
+                        help="--fault postgres-restart restarts the whole server: say that nobody else uses it")
+    parser.add_argument("--pg-version", default="15")
+    parser.add_argument("--pg-cluster", default="main")
     args = parser.parse_args()
+    if args.fault == "postgres-restart" and not args.allow_shared_restart:
+        raise SystemExit("--fault postgres-restart restarts the PostgreSQL server for everyone on it; "
+                         "add --allow-shared-restart if nobody else uses it.")
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection
 
@@ -307,6 +345,12 @@ def main() -> None:
     all_workers: list[Worker] = []
     sampler = None
     result: dict = {}
+    private_redis = None
+    redis_dir = tempfile.TemporaryDirectory(prefix="dialogdesk-bench-redis-")
+    if args.fault == "redis-restart":
+        # A Redis of the benchmark's own (broker and rate-limit store), so that restarting it cuts off nobody else.
+        private_redis = PrivateRedis(Path(redis_dir.name)).start()
+        broker_url = f"{private_redis.url}/0"
     purged = broker_purge(broker_url)
     logger.info("purged %s key(s) from %s", purged, broker_url)
     with tempfile.TemporaryDirectory(prefix="dialogdesk-bench-send-") as var_dir, \
@@ -322,10 +366,12 @@ def main() -> None:
                 "DIALOGDESK_VAR_DIR": var_dir, "CELERY_BROKER_URL": broker_url,
                 "CACHE_URL": "locmemcache://bench-send", "STATIC_MANIFEST": "0",
                 "MAIL_BACKEND": "smtp", "MAIL_SMTP_HOST": HOST, "MAIL_SMTP_PORT": str(controller.port),
-                "MAIL_DOMAIN": MAIL_DOMAIN, "MAIL_RATE_PER_SECOND": "0", "MAIL_SMTP_TIMEOUT": "10",
+                "MAIL_DOMAIN": MAIL_DOMAIN, "MAIL_RATE_PER_SECOND": str(args.rate), "MAIL_SMTP_TIMEOUT": "10",
                 "MAIL_SMTP_CONNECTIONS": str(args.connections), "MAIL_BATCH_SIZE": str(args.batch_size),
                 "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
             })
+            if private_redis is not None and args.rate:
+                env["MAIL_RATE_LIMIT_REDIS_URL"] = f"{private_redis.url}/1"
             os.environ.update(env)
             for name in ("REDIS_URL", "MAIL_RATE_LIMIT_REDIS_URL", "CELERY_TASK_ALWAYS_EAGER"):
                 os.environ.pop(name, None)
@@ -352,10 +398,11 @@ def main() -> None:
             workers[0].wait_ready()
             sampler = RSSSampler(workers)
             sampler.start()
-            engine = run_engine(mailing=mailing, handler=handler, args=args, workers=workers, new_worker=new_worker)
+            engine = run_engine(mailing=mailing, handler=handler, args=args, workers=workers, new_worker=new_worker,
+                                private_redis=private_redis)
             sampler.stopped.set()
             sampler.join()
-            counts = count_losses(mailing_id=mailing.pk, handler=handler)
+            counts = retrying(lambda: count_losses(mailing_id=mailing.pk, handler=handler), what="final count")
             template = handler.sample
             for worker in all_workers:
                 worker.stop()
@@ -384,6 +431,10 @@ def main() -> None:
                 allowed_duplicates = children * args.connections
                 engine["kill"]["duplicates_per_connection"] = counts["duplicates_per_connection"]
                 engine["kill"]["connections_in_flight_max"] = allowed_duplicates
+            if engine["fault"] and engine["fault"]["done"] and args.fault == "postgres-restart":
+                # The batches running at the restart fail on their next write; what their connections had in
+                # flight was not recorded and goes out again.
+                allowed_duplicates = args.concurrency * args.connections
             latency_targets = args.relay_latency_ms > 0
             targets = {"peak_worker_memory_mb_max": TARGET_PSS_MB, "losses": 0, "duplicates_max": allowed_duplicates}
             met = {
@@ -426,6 +477,7 @@ def main() -> None:
                 "baseline": baseline,
                 "baseline_all_connections": baseline_all,
                 "kill": engine["kill"],
+                "fault": engine["fault"],
                 "workers": {"started": len(all_workers), "concurrency": args.concurrency,
                             "connections_per_process": args.connections, "total_connections": total_connections,
                             "batch_size": settings.MAIL_BATCH_SIZE, "pool": "prefork"},
@@ -454,6 +506,9 @@ def main() -> None:
                 broker_purge(broker_url)
             except BaseException:  # noqa: BLE001
                 logger.exception("purging %s", broker_url)
+            if private_redis is not None:
+                private_redis.stop()
+            redis_dir.cleanup()
     print(json.dumps(result))
 
 
