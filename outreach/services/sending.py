@@ -58,10 +58,9 @@ from outreach.services.sending_results import (
     record_deferred,
     record_mailed,
     record_refused,
-    refusal_bounce_type,
 )
 
-__all__ = ["BatchResult", "mailing_dispatch", "mailing_finish_if_done", "message_batch_send", "refusal_bounce_type"]
+__all__ = ["BatchResult", "mailing_dispatch", "mailing_finish_if_done", "message_batch_send"]
 
 MessageStatus = Message.Status
 
