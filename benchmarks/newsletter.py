@@ -237,8 +237,8 @@ def measure_sending(*, issue, newsletter, topics, args, env: dict, var_dir: Path
     try:
         worker.wait_ready()
         engine = run_engine(mailing=mailing, handler=handler, workers=[worker], new_worker=None,
-                            args=SimpleNamespace(kill_worker=False, kill_target="worker", timeout=args.timeout,
-                                                 recipients=args.recipients, stall_seconds=3.0))
+                            args=SimpleNamespace(kill_worker=False, kill_target="worker", fault=None,
+                                                 timeout=args.timeout, recipients=args.recipients, stall_seconds=3.0))
     finally:
         worker.stop()
     counts = count_losses(mailing_id=mailing.pk, handler=handler)
