@@ -100,3 +100,20 @@ def eager(monkeypatch, outbox):
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     monkeypatch.setitem(app.conf, "task_eager_propagates", True)
     return outbox
+
+
+@pytest.fixture
+def press_user(django_user_model, demo_newsletters):
+    """A press officer with the newsletter rights (the role that reports, exports and adds subscribers)."""
+    from newsletters.services.roles import newsletter_roles_ensure
+    from outreach.services.roles import press_office_group_ensure
+
+    user = django_user_model.objects.create_user("presse-staff", "ps@example.org", "pw-for-tests-only")
+    user.groups.add(newsletter_roles_ensure(), press_office_group_ensure())
+    return user
+
+
+@pytest.fixture
+def press_client(client, press_user):
+    client.force_login(press_user)
+    return client

@@ -9,24 +9,8 @@ from django.utils import timezone
 
 from newsletters.models import Subscription
 from newsletters.services.proof import RequestFacts, subscription_event_record
-from newsletters.services.roles import newsletter_roles_ensure
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def press_user(django_user_model, demo_newsletters):
-    from outreach.services.roles import press_office_group_ensure
-
-    user = django_user_model.objects.create_user("presse-export", "pe@example.org", "pw-for-tests-only")
-    user.groups.add(newsletter_roles_ensure(), press_office_group_ensure())
-    return user
-
-
-@pytest.fixture
-def press_client(client, press_user):
-    client.force_login(press_user)
-    return client
 
 
 @pytest.fixture

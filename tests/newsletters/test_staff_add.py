@@ -11,28 +11,12 @@ from django.utils import timezone
 
 from newsletters.models import Subscription, SubscriptionEvent
 from newsletters.selectors_reports import newsletter_growth
-from newsletters.services.roles import newsletter_roles_ensure
 from tests.newsletters.conftest import link_in
 
 pytestmark = pytest.mark.django_db
 Kind = SubscriptionEvent.Kind
 URL = reverse("newsletters_subscriptions:add_by_staff")
 NOTE = "Unterschriebenes Anmeldeformular am Messestand, Hannover Messe; abgelegt im Ordner Presse 2026."
-
-
-@pytest.fixture
-def press_user(django_user_model, demo_newsletters):
-    from outreach.services.roles import press_office_group_ensure
-
-    user = django_user_model.objects.create_user("presse-staff", "ps@example.org", "pw-for-tests-only")
-    user.groups.add(newsletter_roles_ensure(), press_office_group_ensure())
-    return user
-
-
-@pytest.fixture
-def press_client(client, press_user):
-    client.force_login(press_user)
-    return client
 
 
 def form(newsletter, **overrides):
