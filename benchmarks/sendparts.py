@@ -1,5 +1,6 @@
 """The send benchmark's moving parts: a counting SMTP sink, worker processes, memory sampling, the newsletter."""
 
+import asyncio
 import collections
 import logging
 import os
@@ -24,15 +25,24 @@ KOMBU_KEYS = re.compile(r"^(_kombu\..*|default|unacked|unacked_index|unacked_mut
 
 
 class CountingHandler:
-    """Counts Message-IDs; keeps one message's bytes as the baseline's template, nothing else."""
+    """Counts Message-IDs; keeps one message's bytes as the baseline's template, nothing else.
 
-    def __init__(self):
+    latency_s: how long it waits before answering each message's end of data, as a remote relay
+    does (the wait is asyncio's, so other connections are served meanwhile). For every Message-ID
+    it keeps the connections (client ports) that delivered it, so a duplicate names its connection.
+    """
+
+    def __init__(self, *, latency_s: float = 0.0):
         self.lock = threading.Lock()
+        self.latency_s = latency_s
         self.reset()
 
     def reset(self) -> None:
         with self.lock:
             self.ids: collections.Counter = collections.Counter()
+            self.first_peer: dict[str, int] = {}
+            self.duplicate_peers: collections.Counter = collections.Counter()  # first copy's connection
+            self.peers: set[int] = set()
             self.count = 0
             self.without_id = 0
             self.first_at: float | None = None
@@ -43,11 +53,20 @@ class CountingHandler:
         data = envelope.original_content or envelope.content
         head = data[: data.find(b"\r\n\r\n") + 2] if b"\r\n\r\n" in data else data[:8192]
         match = MESSAGE_ID.search(head)
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
         now = time.monotonic()
+        peer = session.peer[1] if isinstance(session.peer, tuple) else 0
         with self.lock:
             self.count += 1
+            self.peers.add(peer)
             if match:
-                self.ids[match.group(1).decode()] += 1
+                message_id = match.group(1).decode()
+                self.ids[message_id] += 1
+                if message_id in self.first_peer:
+                    self.duplicate_peers[self.first_peer[message_id]] += 1
+                else:
+                    self.first_peer[message_id] = peer
             else:
                 self.without_id += 1
             if self.first_at is None:

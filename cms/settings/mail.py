@@ -14,6 +14,8 @@ MAIL_SMTP_USER = env.str("MAIL_SMTP_USER", default="")
 MAIL_SMTP_PASSWORD = env.str("MAIL_SMTP_PASSWORD", default="")
 MAIL_SMTP_STARTTLS = env.bool("MAIL_SMTP_STARTTLS", default=False)
 MAIL_SMTP_TIMEOUT = env.float("MAIL_SMTP_TIMEOUT", default=30.0)
+MAIL_SMTP_CONNECTIONS = env.int("MAIL_SMTP_CONNECTIONS", default=8)  # per batch (pool process); see README "Sending"
+MAIL_SMTP_8BITMIME = env.bool("MAIL_SMTP_8BITMIME", default=True)  # 8bit bodies when the relay offers 8BITMIME
 MAIL_DKIM_PRIVATE_KEY = env.str("MAIL_DKIM_PRIVATE_KEY", default="", multiline=True)
 MAIL_DKIM_SELECTOR = env.str("MAIL_DKIM_SELECTOR", default="")
 MAIL_DKIM_DOMAIN = env.str("MAIL_DKIM_DOMAIN", default="")
@@ -35,6 +37,7 @@ MAIL_SES_REGION = env.str("MAIL_SES_REGION", default="eu-central-1")
 MAIL_SES_ENDPOINT_URL = env.str("MAIL_SES_ENDPOINT_URL", default="")
 MAIL_SES_CONFIGURATION_SET = env.str("MAIL_SES_CONFIGURATION_SET", default="")  # publishes Bounce/Complaint/Delivery to SNS
 MAIL_SES_TIMEOUT = env.float("MAIL_SES_TIMEOUT", default=30)
+MAIL_SES_CONNECTIONS = env.int("MAIL_SES_CONNECTIONS", default=8)  # concurrent SendEmail calls per batch
 MAIL_SES_FEEDBACK_TO_VERP = env.bool("MAIL_SES_FEEDBACK_TO_VERP", default=False)
 MAIL_SNS_TOPIC_ARNS = env.list("MAIL_SNS_TOPIC_ARNS", default=[])
 # Inbound mail by IMAP (outreach.services.inbound_imap): off while MAIL_IMAP_HOST is empty.

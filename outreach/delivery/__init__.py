@@ -10,7 +10,33 @@ from django.core.exceptions import ImproperlyConfigured
 
 from outreach.delivery.base import DeliveryBackend, PermanentDeliveryError, TransientDeliveryError
 
-__all__ = ["DeliveryBackend", "PermanentDeliveryError", "TransientDeliveryError", "delivery_backend"]
+__all__ = [
+    "DeliveryBackend", "PermanentDeliveryError", "TransientDeliveryError", "delivery_backend",
+    "delivery_backend_factory", "delivery_connections",
+]
+
+DEFAULT_CONNECTIONS = 8
+
+
+def delivery_connections(backend_name: str | None = None) -> int:
+    """How many connections (lanes) one batch uses: MAIL_SMTP_CONNECTIONS / MAIL_SES_CONNECTIONS.
+    The outbox writes files; one lane is all it needs."""
+    name = backend_name or getattr(settings, "MAIL_BACKEND", "outbox")
+    if name == "smtp":
+        return max(1, int(getattr(settings, "MAIL_SMTP_CONNECTIONS", DEFAULT_CONNECTIONS)))
+    if name == "ses":
+        return max(1, int(getattr(settings, "MAIL_SES_CONNECTIONS", DEFAULT_CONNECTIONS)))
+    return 1
+
+
+def delivery_backend_factory(*, folder: str = "", count: int = 1):
+    """A function making one new, unopened backend per lane; SES lanes share one client."""
+    if getattr(settings, "MAIL_BACKEND", "outbox") == "ses":
+        from outreach.delivery.ses import SESBackend, SharedClient
+
+        shared = SharedClient(pool_size=count)
+        return lambda: SESBackend(shared=shared)
+    return lambda: delivery_backend(folder=folder)
 
 
 def delivery_backend(*, folder: str = "") -> DeliveryBackend:

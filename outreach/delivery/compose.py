@@ -31,6 +31,8 @@ class LocaleParts:
     # The same attachments as bytes, and the MIME boundaries, for outreach.delivery.mime.
     attachment_bytes: tuple[bytes, ...] = ()
     boundaries: tuple[str, str] = field(default_factory=lambda: (mime.new_boundary("alt"), mime.new_boundary("mix")))
+    # The relay takes 8bit bodies: the HTML is wrapped for it (mime.wrap_html), bodies go unencoded.
+    eight_bit: bool = False
 
 
 def attachment_part(*, filename: str, content: bytes, mimetype: str) -> MIMEPart:
@@ -42,8 +44,11 @@ def attachment_part(*, filename: str, content: bytes, mimetype: str) -> MIMEPart
 
 
 def locale_parts(*, subject: str, html: str, text: str, attachments=(), track_opens: bool = False,
-                 track_clicks: bool = False) -> LocaleParts:
-    """Compile once per locale. With tracking, links are rewritten here too, so per recipient it is a join."""
+                 track_clicks: bool = False, eight_bit: bool = False) -> LocaleParts:
+    """Compile once per locale. With tracking, links are rewritten here too, so per recipient it is a join.
+    eight_bit: for a relay with 8BITMIME; the HTML's long lines are wrapped here, once."""
+    if eight_bit:
+        html = mime.wrap_html(html)
     tracking = None
     if track_opens or track_clicks:
         compiled_html, tracking = compile_tracked(html, track_opens=track_opens, track_clicks=track_clicks)
@@ -57,6 +62,7 @@ def locale_parts(*, subject: str, html: str, text: str, attachments=(), track_op
         attachments=parts,
         tracking=tracking,
         attachment_bytes=tuple(mime.encode_attachment(part) for part in parts),
+        eight_bit=eight_bit,
     )
 
 
@@ -110,7 +116,8 @@ def compose(
     head += [mime.header_line(name, value)
              for name, value in headers.list_unsubscribe_headers(token, message_pk=message_pk).items()]
     return Envelope(**envelope, message_bytes=mime.build_message(
-        head=head, text=text, html=html, attachments=parts.attachment_bytes, boundaries=parts.boundaries))
+        head=head, text=text, html=html, attachments=parts.attachment_bytes, boundaries=parts.boundaries,
+        eight_bit=parts.eight_bit))
 
 
 def _compose_with_stdlib(*, parts: LocaleParts, subject: str, text: str, html: str, to_name: str, to_email: str,

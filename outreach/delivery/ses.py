@@ -1,5 +1,13 @@
 """Delivery through Amazon SES (API v2, SendEmail with raw content), one boto3 client per batch.
 
+A batch sends through several lanes (MAIL_SES_CONNECTIONS, outreach.delivery.lanes),
+each making its own SendEmail calls through the batch's one client: boto3 clients
+are thread-safe (sessions are not), and its connection pool is sized to the lanes.
+A Throttling answer defers that one message (its task retries it later); a lane
+throttled a second time stops for the rest of the batch, the others go on. The
+rate limit (MAIL_RATE_PER_SECOND) is what keeps a mailing under the account's
+sending rate.
+
 Settings: MAIL_SES_REGION, MAIL_SES_ENDPOINT_URL (tests, VPC endpoints),
 MAIL_SES_CONFIGURATION_SET (where SES publishes bounce, complaint and delivery
 events to SNS: see outreach.views.sns), MAIL_SES_TIMEOUT, MAIL_SES_FEEDBACK_TO_VERP.
@@ -25,6 +33,8 @@ notifications the mail copy is only a duplicate.
 """
 
 import botocore.exceptions
+import threading
+
 from botocore.config import Config
 from django.conf import settings
 
@@ -56,29 +66,62 @@ def _error(exc: botocore.exceptions.ClientError) -> Exception:
     return TransientDeliveryError(message, code=status or None)
 
 
+def _new_client(*, pool_size: int):
+    import boto3  # only deployments that send through SES pay for importing it
+
+    config = Config(
+        connect_timeout=10,
+        read_timeout=float(getattr(settings, "MAIL_SES_TIMEOUT", 30)),
+        # A few quick retries for a blip; anything longer is the sending task's backoff.
+        retries={"mode": "standard", "total_max_attempts": 3},
+        max_pool_connections=max(10, pool_size),
+    )
+    try:
+        return boto3.session.Session().client(
+            "sesv2",
+            region_name=getattr(settings, "MAIL_SES_REGION", None) or None,
+            endpoint_url=getattr(settings, "MAIL_SES_ENDPOINT_URL", None) or None,
+            config=config,
+        )
+    except botocore.exceptions.BotoCoreError as exc:
+        # No region, unknown endpoint: a configuration mistake that a retry cannot fix.
+        raise PermanentDeliveryError(f"cannot set up the SES client: {exc}", connection_lost=True) from exc
+
+
+class SharedClient:
+    """One client for the lanes of a batch: made by the first lane that opens, closed when the last closes."""
+
+    def __init__(self, *, pool_size: int = 10):
+        self.pool_size = pool_size
+        self.lock = threading.Lock()
+        self.client = None
+        self.users = 0
+
+    def take(self):
+        with self.lock:
+            if self.client is None:
+                self.client = _new_client(pool_size=self.pool_size)
+            self.users += 1
+            return self.client
+
+    def give_back(self) -> None:
+        with self.lock:
+            self.users -= 1
+            if self.users <= 0 and self.client is not None:
+                self.client.close()
+                self.client = None
+
+
 class SESBackend:
-    def __init__(self):
+    offers_8bit = False  # raw content goes out as composed: quoted-printable, 7bit
+
+    def __init__(self, *, shared: SharedClient | None = None):
+        self.shared = shared or SharedClient()
         self.client = None
 
     def open(self) -> None:
-        import boto3  # only deployments that send through SES pay for importing it
-
-        config = Config(
-            connect_timeout=10,
-            read_timeout=float(getattr(settings, "MAIL_SES_TIMEOUT", 30)),
-            # A few quick retries for a blip; anything longer is the sending task's backoff.
-            retries={"mode": "standard", "total_max_attempts": 3},
-        )
-        try:
-            self.client = boto3.session.Session().client(
-                "sesv2",
-                region_name=getattr(settings, "MAIL_SES_REGION", None) or None,
-                endpoint_url=getattr(settings, "MAIL_SES_ENDPOINT_URL", None) or None,
-                config=config,
-            )
-        except botocore.exceptions.BotoCoreError as exc:
-            # No region, unknown endpoint: a configuration mistake that a retry cannot fix.
-            raise PermanentDeliveryError(f"cannot set up the SES client: {exc}", connection_lost=True) from exc
+        if self.client is None:
+            self.client = self.shared.take()
 
     def send(self, envelope_from: str, recipient: str, message_bytes: bytes) -> str:
         """One SendEmail call for one recipient; returns SES's MessageId."""
@@ -105,5 +148,5 @@ class SESBackend:
 
     def close(self) -> None:
         if self.client is not None:
-            self.client.close()
+            self.shared.give_back()
         self.client = None

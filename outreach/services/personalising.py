@@ -12,7 +12,7 @@ from outreach.notices import art14_notice_text
 from outreach.rendering import salutation
 
 
-def _compiled(*, mailing: Mailing, rendered) -> LocaleParts:
+def _compiled(*, mailing: Mailing, rendered, eight_bit: bool = False) -> LocaleParts:
     """One rendered content (a locale's, or a variant's) with its locale's attachments, compiled for joining."""
     attachments = MailingAttachment.objects.filter(mailing=mailing, locale=rendered.locale).values_list(
         "filename", "content", "mimetype"
@@ -21,22 +21,25 @@ def _compiled(*, mailing: Mailing, rendered) -> LocaleParts:
     return locale_parts(
         subject=rendered.subject, html=rendered.rendered_html, text=rendered.rendered_text,
         attachments=list(attachments), track_opens=mailing.track_opens, track_clicks=mailing.track_clicks,
+        eight_bit=eight_bit,
     )
 
 
-def locale_parts_for(*, mailing: Mailing, locales) -> dict[str, LocaleParts]:
-    """Compile each locale's rendered content once per batch; personalising is then a join per part."""
-    return {content.locale: _compiled(mailing=mailing, rendered=content)
+def locale_parts_for(*, mailing: Mailing, locales, eight_bit: bool = False) -> dict[str, LocaleParts]:
+    """Compile each locale's rendered content once per batch; personalising is then a join per part.
+    eight_bit: the carrier takes 8bit bodies (8BITMIME), so the bodies are prepared for that."""
+    return {content.locale: _compiled(mailing=mailing, rendered=content, eight_bit=eight_bit)
             for content in mailing.contents.filter(locale__in=set(locales))}
 
 
-def variant_parts_for(*, mailing: Mailing, keys) -> dict[tuple[str, str], LocaleParts]:
+def variant_parts_for(*, mailing: Mailing, keys, eight_bit: bool = False) -> dict[tuple[str, str], LocaleParts]:
     """As locale_parts_for, for the (locale, variant) pairs of a batch that are not variant ""."""
     keys = {key for key in keys if key[1]}
     if not keys:
         return {}
     variants = mailing.variants.filter(locale__in={k[0] for k in keys}, key__in={k[1] for k in keys})
-    return {(variant.locale, variant.key): _compiled(mailing=mailing, rendered=variant) for variant in variants}
+    return {(variant.locale, variant.key): _compiled(mailing=mailing, rendered=variant, eight_bit=eight_bit)
+            for variant in variants}
 
 
 def recipient_values(*, contact: Contact | None, email: str, locale: str, token: str) -> dict[str, str]:

@@ -7,41 +7,60 @@ Every message's state is on its row, never in a task's arguments:
                          |--5xx--> BOUNCED (recipient refused) or FAILED, never retried
                          '--paused / cancelled--> QUEUED / CANCELLED
 
-Each send first takes a slot from the shared rate limit (outreach.delivery.ratelimit).
-A running batch refreshes claimed_at on the rows it still holds at every status
-check, so a claim that stays old belongs to a batch that is gone
-(outreach.services.recovery gives such rows back).
+A batch talks to the carrier over several connections at once (MAIL_SMTP_CONNECTIONS
+or MAIL_SES_CONNECTIONS, default 8: outreach.delivery.lanes), because a relay takes
+20 to 100 ms to accept each message. This thread, the only one that uses the
+database, personalises messages into the lanes' queue and records what they report.
+Each send first takes a slot from the shared rate limit (outreach.delivery.ratelimit),
+one Redis script call per message whichever lane or worker sends it, so the limit
+is exact across all connections of all workers.
 
-A result is written right after the backend answers, outside any transaction,
-so a worker killed mid-batch has sent at most the one message in flight
-without recording it; the task's redelivery (same task id, acks_late)
-re-claims its own SENDING rows and never sees the ACCEPTED ones again.
+What a kill costs. A lane sends its next message only after the batch's thread
+has committed the result of its previous one. The results that came back
+together are written with one executemany (pipelined by psycopg 3), so the
+bookkeeping costs one round trip per handful of messages, not one per message,
+and still each result is on record before its connection sends again. A worker
+killed mid-batch has therefore sent at most one unrecorded message per open
+connection (MAIL_SMTP_CONNECTIONS per pool process); the task's redelivery
+(same task id, acks_late) re-claims its own SENDING rows, re-sends those few,
+and never sees the ACCEPTED ones again. A PostgreSQL crash (not a worker kill)
+can also forget the commits of its last wal_writer_delay: see
+outreach.services.sending_results.quick_commits.
+
+A running batch refreshes claimed_at on the rows it still holds at every status
+check (every MAIL_STATUS_CHECK_EVERY results), so a claim that stays old belongs
+to a batch that is gone (outreach.services.recovery gives such rows back). The
+same check sees a pause or cancel: every lane ends after the message it is
+sending, and what was queued for them goes back (paused) or is cancelled.
 """
 
 import math
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
-from outreach.delivery import PermanentDeliveryError, TransientDeliveryError, delivery_backend
-from outreach.delivery.ratelimit import rate_limiter
-from outreach.inbound.reasons import SENDER_REPUTATION_REASONS, enhanced_code, verdict
-from outreach.models import (
-    ActivityEvent,
-    Contact,
-    Mailing,
-    Message,
-    SuppressionEntry,
-    email_hash,
+from outreach.delivery import (
+    PermanentDeliveryError,
+    TransientDeliveryError,
+    delivery_backend_factory,
+    delivery_connections,
 )
+from outreach.delivery.lanes import Lanes, Outcome
+from outreach.delivery.ratelimit import rate_limiter
 from outreach.mailable import recipient_fields_for
+from outreach.models import Mailing, Message, SuppressionEntry, email_hash
 from outreach.services.personalising import locale_parts_for, personalise, variant_parts_for
-from outreach.services.activity import activity_record_many
-from outreach.services.contacts import contacts_art14_notice_record
+from outreach.services.sending_results import (
+    quick_commits,
+    record_accepted,
+    record_deferred,
+    record_mailed,
+    record_refused,
+)
+
+__all__ = ["BatchResult", "mailing_dispatch", "mailing_finish_if_done", "message_batch_send"]
 
 MessageStatus = Message.Status
 
@@ -54,10 +73,6 @@ def _status_check_every() -> int:
     return max(1, int(getattr(settings, "MAIL_STATUS_CHECK_EVERY", 25)))
 
 
-def _max_attempts() -> int:
-    return int(getattr(settings, "MAIL_MAX_ATTEMPTS", 5))
-
-
 @dataclass
 class BatchResult:
     claimed: int = 0
@@ -68,6 +83,7 @@ class BatchResult:
     released: int = 0
     cancelled: int = 0
     errors: list[str] = field(default_factory=list)
+    connections: int = 0
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -115,25 +131,6 @@ def _release(ids, *, worker_task_id: str, status=MessageStatus.QUEUED) -> int:
     )
 
 
-def _record_mailed(*, mailing: Mailing, contact_ids: set[int]) -> None:
-    """Timeline event and last_contacted_at for contacts just mailed. Safe to repeat: a contact already
-    carrying this mailing's event is skipped, so a redelivered batch does not write a second one."""
-    contact_ids.discard(None)
-    if not contact_ids:
-        return
-    subject = mailing.activity_subject
-    already = set(ActivityEvent.objects.filter(
-        kind=ActivityEvent.Kind.MAILED, subject=subject, contact_id__in=contact_ids
-    ).values_list("contact_id", flat=True))
-    activity_record_many(contact_ids=sorted(contact_ids - already), kind=ActivityEvent.Kind.MAILED,
-                         summary=mailing.title, subject=subject)
-    Contact.objects.filter(id__in=contact_ids).update(last_contacted_at=timezone.now())
-    if mailing.contents.filter(rendered_text__contains="art14_notice").exists():
-        # Bodies rendered before the notice existed carry no {{ art14_notice }}; nothing to record for those.
-        contacts_art14_notice_record(contact_ids=contact_ids, subject=subject, summary=mailing.title)
-    contact_ids.clear()
-
-
 def _drop_suppressed(messages: list[Message], *, mailing: Mailing, worker_task_id: str,
                      result: BatchResult) -> list[Message]:
     """Someone may have unsubscribed or been erased since the freeze, or left the mailing's unsubscribe scope
@@ -164,76 +161,6 @@ def _stop(ids, *, status: str, worker_task_id: str, result: BatchResult) -> None
         result.released += _release(ids, worker_task_id=worker_task_id)
 
 
-def _deferred(message: Message, error: TransientDeliveryError, result: BatchResult) -> None:
-    give_up = message.attempts + 1 >= _max_attempts()
-    Message.objects.filter(pk=message.pk).update(
-        status=MessageStatus.FAILED if give_up else MessageStatus.QUEUED, attempts=F("attempts") + 1,
-        last_error=str(error)[:2000], claimed_by="", claimed_at=None,
-    )
-    if give_up:
-        result.failed += 1
-    else:
-        result.deferred += 1
-    result.errors.append(str(error))
-
-
-def refusal_bounce_type(error: PermanentDeliveryError) -> tuple[str | None, str | None, str]:
-    """("hard" | "soft" | None, enhanced status, reason) for a 5xx: None when the message, not the address,
-    was refused. The decision is the DSN one (outreach.inbound.reasons.verdict), so a 550 5.1.1 at RCPT and
-    a bounce report saying 5.1.1 affect the contact alike."""
-    reply = str(error)
-    status = enhanced_code(reply)
-    found = verdict(status=status, code=str(error.code or "") or None, diagnostic=reply)
-    if not error.is_bounce:
-        return None, status, found.reason  # refused at MAIL FROM or DATA: our message or relay, not the person
-    if found.reason in SENDER_REPUTATION_REASONS:
-        # A policy or content refusal at RCPT (5.7.1 spam block) says nothing about the address;
-        # one blocked campaign must not suppress good addresses.
-        return None, status, found.reason
-    return ("hard" if found.hard else "soft"), status, found.reason
-
-
-def _refused(message: Message, error: PermanentDeliveryError, result: BatchResult) -> None:
-    from outreach.services.inbound import message_bounced
-
-    bounce_type, status, reason = refusal_bounce_type(error)
-    Message.objects.filter(pk=message.pk).update(
-        status=MessageStatus.BOUNCED if bounce_type else MessageStatus.FAILED, attempts=F("attempts") + 1,
-        last_error=str(error)[:2000], claimed_by="", claimed_at=None,
-    )
-    if bounce_type:
-        with transaction.atomic():
-            message_bounced(message=message, hard=bounce_type == "hard", status=status, diagnostic=str(error),
-                            occurred_at=timezone.now(), reason=reason,
-                            event_data={"bounce_type": bounce_type, "status": status, "diagnostic": str(error)[:500],
-                                        "code": error.code, "stage": "smtp"})
-        result.bounced += 1
-    else:
-        result.failed += 1
-    result.errors.append(str(error))
-
-
-_ACCEPTED_SQL = None
-
-
-def _record_accepted(pk: int, *, message_id: str, provider_id: str) -> None:
-    """The hot path of a send: one UPDATE per accepted message, in plain SQL because the ORM
-    compiled the same statement anew for every message (0.6 ms, more than encoding the message)."""
-    global _ACCEPTED_SQL
-    if _ACCEPTED_SQL is None:
-        quote = connection.ops.quote_name
-        columns = {f.name: quote(f.column) for f in Message._meta.concrete_fields}
-        _ACCEPTED_SQL = (
-            f"UPDATE {quote(Message._meta.db_table)} SET {columns['status']} = %s, {columns['sent_at']} = %s, "
-            f"{columns['message_id']} = %s, {columns['provider_message_id']} = %s, "
-            f"{columns['attempts']} = {columns['attempts']} + 1, {columns['last_error']} = '' "
-            f"WHERE {columns['id']} = %s"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(_ACCEPTED_SQL, [MessageStatus.ACCEPTED, connection.ops.adapt_datetimefield_value(timezone.now()),
-                                       message_id, provider_id[:255], pk])
-
-
 def mailing_finish_if_done(*, mailing_id: int) -> bool:
     """Mark a SENDING mailing SENT once no message is QUEUED or SENDING. Safe to call from any batch."""
     if Message.objects.filter(mailing_id=mailing_id, status__in=(MessageStatus.QUEUED, MessageStatus.SENDING)).exists():
@@ -243,43 +170,13 @@ def mailing_finish_if_done(*, mailing_id: int) -> bool:
     ))
 
 
-@contextmanager
-def _quick_commits():
-    """PostgreSQL: commits of this connection return before the WAL reaches the disk.
-
-    Each accepted message is committed on its own (a killed worker must leave a record
-    of everything the server took), and waiting for fdatasync on each of them cost more
-    than building and sending the message. The record is still safe from what this
-    guards against: a dead worker or a lost connection. It is in the server's memory
-    and WAL buffers at once; only a crash of PostgreSQL itself within
-    wal_writer_delay (200 ms by default) could lose the last few, and their recipients
-    would get a second copy after recovery. Nothing else is affected: the setting is
-    this connection's and is reset when the batch ends.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO off")
-    try:
-        yield
-    finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
-        except DatabaseError:
-            # The connection broke mid-batch: it is discarded with its settings, and the
-            # batch's own error is the one to report.
-            pass
-
-
 def message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int | None = None) -> BatchResult:
     """Send up to batch_size of the mailing's messages. Idempotent per message; see the module docstring.
 
     Raises TransientDeliveryError after the batch if any message was deferred
     (its task retries with backoff) or the backend could not be reached.
     """
-    with _quick_commits():
+    with quick_commits():
         return _message_batch_send(mailing_id=mailing_id, worker_task_id=worker_task_id, batch_size=batch_size)
 
 
@@ -297,67 +194,128 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
     result.claimed = len(messages)
     messages = _drop_suppressed(messages, mailing=mailing, worker_task_id=worker_task_id, result=result)
     if not messages:
-        _record_mailed(mailing=mailing, contact_ids=mailed)
+        record_mailed(mailing=mailing, contact_ids=mailed)
         mailing_finish_if_done(mailing_id=mailing_id)
         return result
-    parts = locale_parts_for(mailing=mailing, locales={m.locale for m in messages})
-    extras = recipient_fields_for(source=mailing.source, mailing_id=mailing_id,
-                                  contact_ids=[m.contact_id for m in messages if m.contact_id])
-    parts.update(variant_parts_for(mailing=mailing, keys={(m.locale, m.variant) for m in messages}))
-    backend = delivery_backend(folder=str(mailing_id))
-    limiter = rate_limiter()
-    connection_error = None
+    count = min(delivery_connections(), len(messages))
+    lanes = Lanes(new_backend=delivery_backend_factory(folder=str(mailing_id), count=count), count=count,
+                  limiter=rate_limiter())
     try:
-        backend.open()
+        first = lanes.open_first()
     except (TransientDeliveryError, PermanentDeliveryError):
         result.released += _release([m.id for m in messages], worker_task_id=worker_task_id)
         raise
-    unsent = [m.id for m in messages]
+    eight_bit = bool(getattr(first, "offers_8bit", False))
+    parts = locale_parts_for(mailing=mailing, locales={m.locale for m in messages}, eight_bit=eight_bit)
+    parts.update(variant_parts_for(mailing=mailing, keys={(m.locale, m.variant) for m in messages},
+                                   eight_bit=eight_bit))
+    extras = recipient_fields_for(source=mailing.source, mailing_id=mailing_id,
+                                  contact_ids=[m.contact_id for m in messages if m.contact_id])
+    result.connections = count
+    batch = _Batch(mailing=mailing, worker_task_id=worker_task_id, result=result, mailed=mailed, lanes=lanes)
+    lanes.start()
     try:
-        for index, message in enumerate(messages):
-            if index and index % _status_check_every() == 0:
-                _record_mailed(mailing=mailing, contact_ids=mailed)
-                status = _current_status(mailing_id)
-                if status != Mailing.Status.SENDING:
-                    _stop(unsent, status=status, worker_task_id=worker_task_id, result=result)
-                    break
-                # Still alive: a slow (rate-limited) batch must not look lost to the recovery.
-                Message.objects.filter(mailing_id=mailing_id, status=MessageStatus.SENDING,
-                                       claimed_by=worker_task_id).update(claimed_at=timezone.now())
-            key = (message.locale, message.variant) if message.variant else message.locale
-            envelope = personalise(parts=parts[key], mailing=mailing, contact=message.contact,
-                                   email=message.email, locale=message.locale, token=message.token,
-                                   message_pk=message.pk, extra=extras.get(message.contact_id))
-            limiter.acquire()
-            try:
-                provider_id = backend.send(envelope.envelope_from, envelope.recipient, envelope.message_bytes)
-            except TransientDeliveryError as exc:
-                unsent.remove(message.id)
-                _deferred(message, exc, result)
-                if exc.connection_lost:
-                    connection_error = exc
-                    result.released += _release(unsent, worker_task_id=worker_task_id)
-                    break
-                continue
-            except PermanentDeliveryError as exc:
-                unsent.remove(message.id)
-                _refused(message, exc, result)
-                continue
-            unsent.remove(message.id)
-            _record_accepted(message.pk, message_id=envelope.message_id, provider_id=provider_id)
-            result.accepted += 1
-            mailed.add(message.contact_id)
-    except BaseException:
-        # A soft time limit or a crash in our own code: hand back what was not
-        # tried, so the retry (or another batch) takes it over.
-        result.released += _release(unsent, worker_task_id=worker_task_id)
-        raise
+        batch.run(messages, parts=parts, extras=extras)
     finally:
-        backend.close()
-        _record_mailed(mailing=mailing, contact_ids=mailed)
+        # Lanes still sending (an error or time limit in this thread) finish their message; those are recorded
+        # too, so a retry does not send them again. Whatever was not handed over goes back.
+        batch.record(lanes.close(timeout=float(getattr(settings, "MAIL_SMTP_TIMEOUT", 30)) + 5))
+        result.released += _release(batch.unsent, worker_task_id=worker_task_id)
+        record_mailed(mailing=mailing, contact_ids=mailed)
     mailing_finish_if_done(mailing_id=mailing_id)
-    if connection_error is not None:
-        raise connection_error
+    if batch.connection_error is not None:
+        raise batch.connection_error
     if result.deferred:
         raise TransientDeliveryError(f"{result.deferred} message(s) deferred: {result.errors[-1]}")
     return result
+
+
+class _Batch:
+    """The batch's thread: personalise into the lanes' queue, record their outcomes, check the mailing's status."""
+
+    def __init__(self, *, mailing: Mailing, worker_task_id: str, result: BatchResult, mailed: set, lanes: Lanes):
+        self.mailing, self.worker_task_id, self.result, self.mailed, self.lanes = (
+            mailing, worker_task_id, result, mailed, lanes)
+        self.unsent: set[int] = set()  # claimed rows not yet given an outcome
+        self.pending: list[Message] = []  # not yet handed to the lanes, next one last
+        self.connection_error: TransientDeliveryError | None = None
+        self.since_check = 0
+
+    def run(self, messages: list[Message], *, parts: dict, extras: dict) -> None:
+        lanes, mailing = self.lanes, self.mailing
+        self.unsent = {m.id for m in messages}
+        self.pending = pending = list(reversed(messages))
+        outstanding = 0
+        while pending or outstanding:
+            # Outcomes first: a lane waits for its acknowledgement before it sends again.
+            feeding = bool(pending) and lanes.alive > 0 and not lanes.stopping.is_set()
+            outcomes = lanes.results(wait=not (feeding and lanes.room()))
+            if outcomes:
+                status = self.record(outcomes)
+                outstanding -= len(outcomes)
+                # Stopping (pause, cancel) is decided before the lanes are let go: none sends again then.
+                still_sending = self._still_sending(status)
+                lanes.acknowledge(outcomes)
+                if not still_sending:
+                    return
+            elif feeding and lanes.room():
+                message = pending.pop()
+                key = (message.locale, message.variant) if message.variant else message.locale
+                envelope = personalise(parts=parts[key], mailing=mailing, contact=message.contact,
+                                       email=message.email, locale=message.locale, token=message.token,
+                                       message_pk=message.pk, extra=extras.get(message.contact_id))
+                lanes.submit(message, envelope)
+                outstanding += 1
+            if lanes.alive == 0 and not outcomes:
+                # Every connection is gone (or the rate-limit store): the rest goes back (unsent) and the
+                # task retries later.
+                lanes.queued()
+                self.connection_error = lanes.fatal or TransientDeliveryError(
+                    f"no connection left: {lanes.last_connection_error or 'lanes ended'}", connection_lost=True)
+                return
+
+    def record(self, outcomes: list[Outcome]) -> str:
+        """Write the outcomes (the accepted ones in one go), count them into the result; the mailing's status."""
+        accepted = []
+        for outcome in outcomes:
+            message, error = outcome.item, outcome.error
+            self.unsent.discard(message.id)
+            if not outcome.sent:
+                self.unsent.add(message.id)  # the rate-limit store failed before the send: nothing happened
+            elif error is None:
+                accepted.append((message.pk, outcome.envelope.message_id, outcome.provider_id))
+                self.mailed.add(message.contact_id)
+            elif isinstance(error, TransientDeliveryError):
+                if record_deferred(message, error):
+                    self.result.failed += 1
+                else:
+                    self.result.deferred += 1
+                self.result.errors.append(str(error))
+            else:
+                if record_refused(message, error):
+                    self.result.bounced += 1
+                else:
+                    self.result.failed += 1
+                self.result.errors.append(str(error))
+        status = record_accepted(accepted, mailing_id=self.mailing.pk)
+        self.result.accepted += len(accepted)
+        self.since_check += len(outcomes)
+        return status
+
+    def _still_sending(self, status: str) -> bool:
+        """Stop at once when the mailing was paused or cancelled (status: read with the last results);
+        every MAIL_STATUS_CHECK_EVERY outcomes also the timeline and a fresh claim."""
+        if status != Mailing.Status.SENDING:
+            # Queued for a lane or not yet personalised; what a lane is sending now is recorded when it ends.
+            waiting = [m.id for m in self.lanes.stop()] + [m.id for m in self.pending]
+            _stop(waiting, status=status, worker_task_id=self.worker_task_id, result=self.result)
+            self.unsent -= set(waiting)
+            return False
+        if self.since_check < _status_check_every():
+            return True
+        self.since_check = 0
+        record_mailed(mailing=self.mailing, contact_ids=self.mailed)
+        # Still alive: a slow (rate-limited) batch must not look lost to the recovery.
+        Message.objects.filter(mailing_id=self.mailing.pk, status=MessageStatus.SENDING,
+                               claimed_by=self.worker_task_id).update(claimed_at=timezone.now())
+        return True
