@@ -139,7 +139,9 @@ class Lanes:
 
     def _open(self, lane: int) -> DeliveryBackend | None:
         if lane == 0 and self.first is not None:
-            return self.first
+            # Handed over once: lane 0 reconnecting after a drop needs a new connection, not the closed first one.
+            first, self.first = self.first, None
+            return first
         backend = self.new_backend()
         try:
             backend.open()
