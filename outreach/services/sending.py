@@ -83,6 +83,7 @@ class BatchResult:
     released: int = 0
     cancelled: int = 0
     errors: list[str] = field(default_factory=list)
+    deferral: str = ""  # why the last deferred message was deferred: what the task's retry reports
     connections: int = 0
 
     def as_dict(self) -> dict:
@@ -226,7 +227,7 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
     if batch.connection_error is not None:
         raise batch.connection_error
     if result.deferred:
-        raise TransientDeliveryError(f"{result.deferred} message(s) deferred: {result.errors[-1]}")
+        raise TransientDeliveryError(f"{result.deferred} message(s) deferred: {result.deferral}")
     return result
 
 
@@ -290,6 +291,7 @@ class _Batch:
                     self.result.failed += 1
                 else:
                     self.result.deferred += 1
+                    self.result.deferral = str(error)
                 self.result.errors.append(str(error))
             else:
                 if record_refused(message, error):
