@@ -31,6 +31,9 @@ from outreach.delivery.base import DeliveryBackend, DeliveryError, PermanentDeli
 logger = logging.getLogger(__name__)
 
 _POLL_SECONDS = 0.05
+# Put on the work queue once per lane when the lanes stop: a lane waiting for work ends at once rather than at
+# its next poll, which at the end of every batch kept the task (and its connections) 50 ms longer.
+_WAKE = None
 
 
 @dataclass
@@ -117,20 +120,28 @@ class Lanes:
         items = []
         while True:
             try:
-                items.append(self.work.get_nowait()[0])
+                entry = self.work.get_nowait()
             except queue.Empty:
                 return items
+            if entry is not _WAKE:
+                items.append(entry[0])
 
     def stop(self) -> list:
         """No lane takes another item; returns the items none had taken."""
         self.stopping.set()
-        return self.queued()
+        items = self.queued()
+        for _lane in range(self.count):
+            self.work.put(_WAKE)
+        return items
 
     def close(self, timeout: float | None = None) -> list[Outcome]:
         """Stop, release every lane that waits for an acknowledgement (none sends again once stopping),
-        wait for the lanes to end and return the outcomes they reported meanwhile."""
-        self.stopping.set()
+        wait for the lanes to end and return the outcomes they reported meanwhile. Items still queued
+        are dropped: the batch gives back whatever has no outcome."""
         self.closing.set()
+        self.stop()
+        for ack in self.acks.values():
+            ack.set()
         for thread in self.threads:
             thread.join(timeout)
         return self.results(wait=False)
@@ -161,14 +172,17 @@ class Lanes:
             reconnected = False
             while backend is not None and not self.stopping.is_set():
                 try:
-                    item, envelope = self.work.get(timeout=_POLL_SECONDS)
+                    entry = self.work.get(timeout=_POLL_SECONDS)
                 except queue.Empty:
                     continue
+                if entry is _WAKE:
+                    continue  # stopping: the loop ends
+                item, envelope = entry
                 outcome = self._send(lane, backend, item, envelope)
                 self.acks[lane].clear()
                 self.outcomes.put(outcome)
                 # The result must be on record before this connection sends again (see the module docstring).
-                while not self.acks[lane].wait(_POLL_SECONDS) and not self.closing.is_set():
+                while not self.closing.is_set() and not self.acks[lane].wait(_POLL_SECONDS):
                     pass
                 if self.closing.is_set():
                     return

@@ -53,6 +53,7 @@ from outreach.mailable import recipient_fields_for
 from outreach.models import Mailing, Message, SuppressionEntry, email_hash
 from outreach.services.personalising import locale_parts_for, personalise, variant_parts_for
 from outreach.services.sending_results import (
+    mailing_carries_art14_notice,
     quick_commits,
     record_accepted,
     record_deferred,
@@ -70,7 +71,7 @@ def batch_size_default() -> int:
 
 
 def _status_check_every() -> int:
-    return max(1, int(getattr(settings, "MAIL_STATUS_CHECK_EVERY", 25)))
+    return max(1, int(getattr(settings, "MAIL_STATUS_CHECK_EVERY", 100)))
 
 
 @dataclass
@@ -213,7 +214,8 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
     extras = recipient_fields_for(source=mailing.source, mailing_id=mailing_id,
                                   contact_ids=[m.contact_id for m in messages if m.contact_id])
     result.connections = count
-    batch = _Batch(mailing=mailing, worker_task_id=worker_task_id, result=result, mailed=mailed, lanes=lanes)
+    batch = _Batch(mailing=mailing, worker_task_id=worker_task_id, result=result, mailed=mailed, lanes=lanes,
+                   carries_notice=mailing_carries_art14_notice(mailing))
     lanes.start()
     try:
         batch.run(messages, parts=parts, extras=extras)
@@ -222,7 +224,7 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
         # too, so a retry does not send them again. Whatever was not handed over goes back.
         batch.record(lanes.close(timeout=float(getattr(settings, "MAIL_SMTP_TIMEOUT", 30)) + 5))
         result.released += _release(batch.unsent, worker_task_id=worker_task_id)
-        record_mailed(mailing=mailing, contact_ids=mailed)
+        record_mailed(mailing=mailing, contact_ids=mailed, carries_notice=batch.carries_notice)
     mailing_finish_if_done(mailing_id=mailing_id)
     if batch.connection_error is not None:
         raise batch.connection_error
@@ -234,9 +236,11 @@ def _message_batch_send(*, mailing_id: int, worker_task_id: str, batch_size: int
 class _Batch:
     """The batch's thread: personalise into the lanes' queue, record their outcomes, check the mailing's status."""
 
-    def __init__(self, *, mailing: Mailing, worker_task_id: str, result: BatchResult, mailed: set, lanes: Lanes):
+    def __init__(self, *, mailing: Mailing, worker_task_id: str, result: BatchResult, mailed: set, lanes: Lanes,
+                 carries_notice: bool):
         self.mailing, self.worker_task_id, self.result, self.mailed, self.lanes = (
             mailing, worker_task_id, result, mailed, lanes)
+        self.carries_notice = carries_notice
         self.unsent: set[int] = set()  # claimed rows not yet given an outcome
         self.pending: list[Message] = []  # not yet handed to the lanes, next one last
         self.connection_error: TransientDeliveryError | None = None
@@ -316,7 +320,7 @@ class _Batch:
         if self.since_check < _status_check_every():
             return True
         self.since_check = 0
-        record_mailed(mailing=self.mailing, contact_ids=self.mailed)
+        record_mailed(mailing=self.mailing, contact_ids=self.mailed, carries_notice=self.carries_notice)
         # Still alive: a slow (rate-limited) batch must not look lost to the recovery.
         Message.objects.filter(mailing_id=self.mailing.pk, status=MessageStatus.SENDING,
                                claimed_by=self.worker_task_id).update(claimed_at=timezone.now())

@@ -24,9 +24,16 @@ def _max_attempts() -> int:
     return int(getattr(settings, "MAIL_MAX_ATTEMPTS", 5))
 
 
-def record_mailed(*, mailing: Mailing, contact_ids: set[int]) -> None:
+def mailing_carries_art14_notice(mailing: Mailing) -> bool:
+    """Whether the mailing's bodies have the {{ art14_notice }} field: bodies rendered before the notice
+    existed carry none, and there is nothing to record for those."""
+    return mailing.contents.filter(rendered_text__contains="art14_notice").exists()
+
+
+def record_mailed(*, mailing: Mailing, contact_ids: set[int], carries_notice: bool | None = None) -> None:
     """Timeline event and last_contacted_at for contacts just mailed. Safe to repeat: a contact already
-    carrying this mailing's event is skipped, so a redelivered batch does not write a second one."""
+    carrying this mailing's event is skipped, so a redelivered batch does not write a second one.
+    carries_notice: mailing_carries_art14_notice(mailing), when the caller knows it already."""
     contact_ids.discard(None)
     if not contact_ids:
         return
@@ -37,8 +44,9 @@ def record_mailed(*, mailing: Mailing, contact_ids: set[int]) -> None:
     activity_record_many(contact_ids=sorted(contact_ids - already), kind=ActivityEvent.Kind.MAILED,
                          summary=mailing.title, subject=subject)
     Contact.objects.filter(id__in=contact_ids).update(last_contacted_at=timezone.now())
-    if mailing.contents.filter(rendered_text__contains="art14_notice").exists():
-        # Bodies rendered before the notice existed carry no {{ art14_notice }}; nothing to record for those.
+    if carries_notice is None:
+        carries_notice = mailing_carries_art14_notice(mailing)
+    if carries_notice:
         contacts_art14_notice_record(contact_ids=contact_ids, subject=subject, summary=mailing.title)
     contact_ids.clear()
 
