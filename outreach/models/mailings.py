@@ -225,7 +225,9 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     bounce_reason = models.CharField(_("bounce reason"), max_length=24, choices=BounceReason.choices, blank=True)
-    claimed_by = models.CharField(_("claimed by task"), max_length=255, blank=True)
+    # Indexed: a batch finds its own rows (and, after a redelivery, those it already sent) among all of a
+    # mailing's without reading them.
+    claimed_by = models.CharField(_("claimed by task"), max_length=255, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
@@ -233,8 +235,10 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         constraints = [models.UniqueConstraint(fields=["mailing", "contact"], name="outreach_message_unique")]
-        # The second index: a bounce without token or original is matched by its address (inbound.match).
-        indexes = [models.Index(fields=["mailing", "status"]), models.Index(fields=["email", "-sent_at"])]
+        # The first index: a batch claims a mailing's QUEUED rows in id order without passing every row
+        # already sent (or every older mailing's) on the way (outreach.services.sending._claim).
+        # The second: a bounce without token or original is matched by its address (inbound.match).
+        indexes = [models.Index(fields=["mailing", "status", "id"]), models.Index(fields=["email", "-sent_at"])]
 
     def __str__(self):
         return f"{self.email} ({self.get_status_display()})"
