@@ -223,8 +223,12 @@ def run_engine(*, mailing, handler: CountingHandler, args, workers: list[Worker]
     if fault is not None:
         fault.pop("at", None)
         if fault["done"] and fault["recover_calls"] == 0:
-            fault["recovery"] = ("task retry (TransientDeliveryError: the batch gave its rows back) or broker "
-                                 "redelivery; no claim-timeout recovery needed")
+            fault["recovery"] = (
+                "the batches wrote their results again over a new connection and went on "
+                "(MAIL_DB_PATIENCE_SECONDS), any that ended retried; no claim-timeout recovery needed"
+                if args.fault == "postgres-restart" else
+                "task retry (TransientDeliveryError: the batch gave its rows back) or broker "
+                "redelivery; no claim-timeout recovery needed")
     return {"seconds": seconds, "send_call_seconds": sent_at - started, "timed_out": timed_out,
             "sink_count": count, "kill": kill, "fault": fault}
 

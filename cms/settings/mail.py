@@ -30,6 +30,7 @@ MAIL_RATE_PER_SECOND = env.float("MAIL_RATE_PER_SECOND", default=0)  # 0 = unlim
 MAIL_RATE_LIMIT_REDIS_URL = env.str("MAIL_RATE_LIMIT_REDIS_URL", default="")  # empty: REDIS_URL, else in-process
 # Longer than the longest gap between two status checks of a live batch, or a slow batch's rows are taken over.
 MAIL_CLAIM_TIMEOUT_SECONDS = env.int("MAIL_CLAIM_TIMEOUT_SECONDS", default=900)
+MAIL_DB_PATIENCE_SECONDS = env.int("MAIL_DB_PATIENCE_SECONDS", default=60)  # how long a batch waits to record what the relay took
 # Linked at the end of the Art. 14 GDPR notice that the first mail to a contact from a third party carries.
 PRIVACY_POLICY_URL = env.str("PRIVACY_POLICY_URL", default="")
 MAIL_SOFT_BOUNCE_LIMIT = env.int("MAIL_SOFT_BOUNCE_LIMIT", default=3)  # soft bounces in a row before suppression

@@ -4,10 +4,12 @@ The batch's own thread calls these (it holds the database connection); the
 lanes that talk to the carrier never touch the database (outreach.delivery.lanes).
 """
 
+import logging
+import time
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,6 +20,8 @@ from outreach.services.activity import activity_record_many
 from outreach.services.contacts import contacts_art14_notice_record
 
 MessageStatus = Message.Status
+
+logger = logging.getLogger(__name__)
 
 
 def _max_attempts() -> int:
@@ -118,12 +122,37 @@ def record_accepted(accepted: list[tuple[int, str, str]], *, mailing_id: int) ->
     """Write (pk, Message-ID, carrier's id) of messages the carrier took, committed before this returns,
     and return the mailing's status as of the same moment.
 
+    The carrier has these messages already: if the database is gone (a restart, a failover),
+    forgetting them would send them again on the retry. So the write is tried again over a
+    new connection for up to MAIL_DB_PATIENCE_SECONDS (default 60); every connection of the
+    batch waits meanwhile, and sends nothing.
+
     On PostgreSQL both go in one pipeline (psycopg 3): the messages that came back
     while the last ones were written, and the status read, cost one round trip
     together. Reading the status here, before the lanes are told to go on, is what
     lets a pause or cancel stop every connection after the message it is sending.
     """
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = timezone.now()
+    patience = float(getattr(settings, "MAIL_DB_PATIENCE_SECONDS", 60))
+    deadline, delay = time.monotonic() + patience, 0.2
+    while True:
+        try:
+            return _write_accepted(accepted, mailing_id=mailing_id, now=now)
+        except (OperationalError, InterfaceError, connection.Database.OperationalError,
+                connection.Database.InterfaceError) as exc:
+            # The driver's own errors too: psycopg's pipeline raises them past Django's wrapper when it ends.
+            # Inside a transaction a new connection cannot carry on what the old one began.
+            if connection.in_atomic_block or time.monotonic() + delay > deadline:
+                raise
+            logger.warning("database unreachable while recording %s accepted message(s), trying again: %s",
+                           len(accepted), exc)
+            connection.close()
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def _write_accepted(accepted: list[tuple[int, str, str]], *, mailing_id: int, now) -> str:
+    now = connection.ops.adapt_datetimefield_value(now)
     rows = [[MessageStatus.ACCEPTED, now, message_id, provider_id[:255], pk] for pk, message_id, provider_id in accepted]
     connection.ensure_connection()
     with connection.cursor() as cursor:
