@@ -89,6 +89,19 @@ class ContactImportRunTests:
         assert contact_import.problems[0]["code"] == "invalid_email"
         assert not contact_import.file  # personal data kept once, in the contacts
 
+    def test_imported_contacts_get_their_own_ids_and_later_contacts_new_ones(self):
+        before = ContactFactory(email="vorher@example.org")
+        rows = [["E-Mail", "Vorname"]] + [[f"import{n}@example.org", f"Person {n}"] for n in range(30)]
+        contact_import = imported(upload("ids.csv", csv_bytes(rows)))
+        after = ContactFactory(email="nachher@example.org")  # an ordinary insert, after the import's ids
+
+        assert contact_import.created_count == 30
+        ids = dict(Contact.objects.filter(email__startswith="import").values_list("email", "id"))
+        assert len(set(ids.values())) == 30 and min(ids.values()) > before.pk and after.pk > max(ids.values())
+        assert Contact.objects.get(pk=ids["import7@example.org"]).first_name == "Person 7"
+        member_ids = set(ActivityEvent.objects.filter(kind="imported").values_list("contact_id", flat=True))
+        assert member_ids == set(ids.values())  # the timeline points at the rows the ids were given to
+
     def test_utf8_bom_organisations_match_case_insensitively(self):
         existing = OrganisationFactory(name="THÜRINGER ALLGEMEINE")
         imported(excel_utf8_bom())
