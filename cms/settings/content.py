@@ -61,6 +61,13 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Date fields in the page editor as a German office writes them (Wagtail's default is ISO, 2026-12-06).
+# Wagtail has one format for every admin language, so English users type the same; cms/formats/en adds
+# it to what the English admin accepts.
+WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
+WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
+FORMAT_MODULE_PATH = ["cms.formats"]
 # A new translation starts as a draft, whatever the source's status: a live one would serve the
 # source language's text until translated (cms.services.translations).
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False

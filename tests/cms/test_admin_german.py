@@ -142,3 +142,21 @@ def test_the_translation_editor_dates_its_comments_in_german(editor_client, engl
     for comment in comments:
         assert re.fullmatch(r"(Manuell übersetzt|Übersetzt mit .+) am \d{1,2}\. \w+ \d{4}", comment), comment
         assert not re.search(r"January|February|March|May|June|July|October|December", comment), comment
+
+
+def test_the_page_editor_writes_dates_day_first_and_both_languages_read_them_back(editor_client, german):
+    from django import forms
+    from django.utils import translation
+    from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
+
+    article = NewsArticlePage.objects.filter(locale=german).first()
+    html = editor_client.get(reverse("wagtailadmin_pages:edit", args=[article.pk])).content.decode()
+    shown = re.search(r'<input[^>]*name="date"[^>]*value="([^"]*)"', html) or re.search(
+        r'<input[^>]*value="([^"]*)"[^>]*name="date"', html)
+    assert shown.group(1) == article.date.strftime("%d.%m.%Y")
+
+    for language in ("de", "en"):
+        with translation.override(language):
+            date = forms.DateField(widget=AdminDateInput()).clean("06.12.2026")
+            moment = forms.DateTimeField(widget=AdminDateTimeInput()).clean("06.12.2026 09:30")
+        assert (date.day, date.month, moment.day, moment.hour) == (6, 12, 6, 9), language
