@@ -71,7 +71,7 @@ def test_a_release_under_embargo_from_writing_to_what_came_back(browser, live_se
     page.goto(f"{base}{reverse('wagtailadmin_pages:add', args=['press', 'pressreleasepage', newsroom.pk])}")
     page.fill("#id_title", TITLE)
     page.fill("#id_dateline", "Krefeld")
-    page.fill("#id_embargo_until", embargo.strftime("%Y-%m-%d %H:%M"))
+    page.fill("#id_embargo_until", embargo.strftime("%d.%m.%Y %H:%M"))  # as the editor shows dates
     page.keyboard.press("Escape")  # closes the date picker
     page.locator("#id_press_contacts-ADD").click()
     page.locator("#id_press_contacts-0-contact-chooser .unchosen button").click()

@@ -6,7 +6,7 @@ belongs to the contact work and is left alone).
 
 import pytest
 
-from outreach.models import ContactList, ListMembership, Mailing, MailingContent, SenderIdentity
+from outreach.models import ContactList, ListMembership, Mailing, MailingContent, Message, SenderIdentity
 from tests.outreach.factories import ContactFactory
 from tests.outreach.smtpserver import SMTPSink
 
@@ -72,3 +72,11 @@ def make_mailing(*, sender, contacts=(), locales=("de", "en"), list_name="Presse
     ListMembership.objects.bulk_create([ListMembership(contact_list=contact_list, contact=c) for c in contacts])
     mailing.lists.add(contact_list)
     return mailing
+
+
+def statuses(mailing) -> dict[str, int]:
+    """How many of the mailing's messages are in each status."""
+    counts: dict[str, int] = {}
+    for status in Message.objects.filter(mailing=mailing).values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    return counts

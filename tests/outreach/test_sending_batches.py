@@ -22,6 +22,7 @@ from tests.outreach.sending_fixtures import (  # noqa: F401
     sender,
     smtp_settings,
     smtp_sink,
+    statuses,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("smtp_settings")]
@@ -32,13 +33,6 @@ Status = Message.Status
 def sent(mailing):
     """Freeze the mailing (the dispatch after the commit never runs: these tests drive the batches)."""
     return mailing_send(mailing=mailing)
-
-
-def statuses(mailing) -> dict[str, int]:
-    counts = {}
-    for status in Message.objects.filter(mailing=mailing).values_list("status", flat=True):
-        counts[status] = counts.get(status, 0) + 1
-    return counts
 
 
 class DeliveryTests:

@@ -23,18 +23,12 @@ from tests.outreach.sending_fixtures import (  # noqa: F401
     sender,
     smtp_settings,
     smtp_sink,
+    statuses,
 )
 
 pytestmark = [pytest.mark.django_db]
 
 Status = Message.Status
-
-
-def statuses(mailing) -> dict[str, int]:
-    counts = {}
-    for status in Message.objects.filter(mailing=mailing).values_list("status", flat=True):
-        counts[status] = counts.get(status, 0) + 1
-    return counts
 
 
 class RelayBehaviour:

@@ -19,6 +19,7 @@ from tests.outreach.sending_fixtures import (  # noqa: F401
     sender,
     smtp_settings,
     smtp_sink,
+    statuses,
 )
 
 pytestmark = [
@@ -41,13 +42,6 @@ def wait_until(condition, *, timeout: float = 30.0, what: str = ""):
     raise AssertionError(f"not within {timeout} s: {what}")
 
 
-def counts(mailing) -> dict[str, int]:
-    result = {}
-    for status in Message.objects.filter(mailing=mailing).values_list("status", flat=True):
-        result[status] = result.get(status, 0) + 1
-    return result
-
-
 def test_fifty_recipients_each_get_one_mail_through_the_worker(worker, sender, smtp_sink, settings):
     settings.MAIL_BATCH_SIZE = 8
     contacts = make_contacts(50, language="de") + make_contacts(2, prefix="grau", language="en")
@@ -57,9 +51,9 @@ def test_fifty_recipients_each_get_one_mail_through_the_worker(worker, sender, s
     mailing_send(mailing=mailing)
 
     wait_until(lambda: Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.SENT,
-               what=f"mailing sent; messages {counts(mailing)}")
+               what=f"mailing sent; messages {statuses(mailing)}")
     assert sorted(smtp_sink.recipients()) == sorted(c.email for c in contacts)
-    assert counts(mailing) == {Message.Status.ACCEPTED: 52}
+    assert statuses(mailing) == {Message.Status.ACCEPTED: 52}
     assert Message.objects.get(mailing=mailing, email=contacts[-1].email).attempts == 2
 
 
@@ -81,9 +75,9 @@ def test_pause_stops_a_running_batch_and_resume_completes(worker, sender, smtp_s
     smtp_sink.handler.after_accept = pause_after_the_seventh
     mailing_send(mailing=mailing)
 
-    wait_until(lambda: Message.Status.SENDING not in counts(mailing) and len(smtp_sink.received) >= 7
-               and Message.Status.QUEUED in counts(mailing), what=f"the batch stopped; messages {counts(mailing)}")
-    paused = counts(mailing)
+    wait_until(lambda: Message.Status.SENDING not in statuses(mailing) and len(smtp_sink.received) >= 7
+               and Message.Status.QUEUED in statuses(mailing), what=f"the batch stopped; messages {statuses(mailing)}")
+    paused = statuses(mailing)
     assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.PAUSED
     # Once the pause is committed, each of the 4 connections sends at most the message it has in flight.
     assert 7 <= paused[Message.Status.ACCEPTED] <= received_at_pause[0] + 4, (paused, received_at_pause)
@@ -94,5 +88,5 @@ def test_pause_stops_a_running_batch_and_resume_completes(worker, sender, smtp_s
     mailing_resume(mailing=Mailing.objects.get(pk=mailing.pk))
 
     wait_until(lambda: Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.SENT,
-               what=f"mailing sent after resume; messages {counts(mailing)}")
+               what=f"mailing sent after resume; messages {statuses(mailing)}")
     assert sorted(smtp_sink.recipients()) == sorted(c.email for c in contacts)
