@@ -19,8 +19,9 @@ from tests.outreach.sending_fixtures import (  # noqa: F401
     sender,
     smtp_settings,
     smtp_sink,
+    statuses,
 )
-from tests.outreach.test_sending_worker import counts, wait_until
+from tests.outreach.test_sending_worker import wait_until
 
 pytestmark = [pytest.mark.usefixtures("smtp_settings")]
 
@@ -63,7 +64,7 @@ class TestRecover:
         with django_capture_on_commit_callbacks() as dispatched:
             assert mailings_recover_stalled() == 1
         assert len(dispatched) == 1
-        assert counts(mailing) == {Status.ACCEPTED: 2, Status.QUEUED: 4}
+        assert statuses(mailing) == {Status.ACCEPTED: 2, Status.QUEUED: 4}
         assert set(Message.objects.filter(mailing=mailing, status=Status.QUEUED).values_list("claimed_by", flat=True)) == {""}
         result = message_batch_send(mailing_id=mailing.pk, worker_task_id="task-2")
 
@@ -81,7 +82,7 @@ class TestRecover:
         with django_capture_on_commit_callbacks() as dispatched:
             assert mailings_recover_stalled() == 0
         assert not dispatched
-        assert counts(mailing) == {Status.ACCEPTED: 2, Status.SENDING: 2}
+        assert statuses(mailing) == {Status.ACCEPTED: 2, Status.SENDING: 2}
         assert set(Message.objects.filter(mailing=mailing, status=Status.ACCEPTED)
                    .values_list("claimed_by", flat=True)) == {"dead-task"}
 
@@ -94,7 +95,7 @@ class TestRecover:
         with django_capture_on_commit_callbacks():
             assert mailings_recover_stalled(now=timezone.now() - timedelta(seconds=60)) == 0
             assert mailings_recover_stalled() == 1
-        assert counts(mailing) == {Status.QUEUED: 2}
+        assert statuses(mailing) == {Status.QUEUED: 2}
 
     def test_a_mailing_with_queued_messages_and_no_activity_is_dispatched_once(self, sender,
                                                                                django_capture_on_commit_callbacks):
@@ -109,7 +110,7 @@ class TestRecover:
             assert mailings_recover_stalled(now=timezone.now() + timedelta(hours=1)) == 2
 
         assert (len(first), len(second), len(later)) == (1, 0, 2)
-        assert counts(stalled) == counts(fresh) == {Status.QUEUED: 3}
+        assert statuses(stalled) == statuses(fresh) == {Status.QUEUED: 3}
 
     def test_paused_and_cancelled_mailings_get_their_rows_back_but_no_dispatch(self, sender, smtp_sink,
                                                                                django_capture_on_commit_callbacks):
@@ -124,8 +125,8 @@ class TestRecover:
             assert mailings_recover_stalled() == 0
 
         assert not dispatched and not smtp_sink.received
-        assert counts(paused) == {Status.QUEUED: 2}
-        assert counts(cancelled) == {Status.CANCELLED: 2}
+        assert statuses(paused) == {Status.QUEUED: 2}
+        assert statuses(cancelled) == {Status.CANCELLED: 2}
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +146,7 @@ def test_the_beat_task_recovers_through_a_real_worker_exactly_once(worker, sende
     mailings_recover_stalled_task.delay()
 
     wait_until(lambda: Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.SENT,
-               what=f"mailing sent; messages {counts(mailing)}")
+               what=f"mailing sent; messages {statuses(mailing)}")
     received = smtp_sink.recipients()
     assert len(received) == len(set(received))
-    assert counts(mailing) == {Status.ACCEPTED: 10}
+    assert statuses(mailing) == {Status.ACCEPTED: 10}
