@@ -12,8 +12,9 @@ Two rules, both judged from the rows alone:
   every status check (outreach.services.sending). It goes back to QUEUED
   (CANCELLED if its mailing was cancelled meanwhile) and its mailing is
   dispatched again. The timeout must exceed the longest a live batch can go
-  between two status checks (MAIL_STATUS_CHECK_EVERY sends at the rate limit,
-  plus SMTP timeouts), or a slow batch would have its rows sent twice.
+  between two status checks (at most a minute, or MAIL_STATUS_CHECK_EVERY sends
+  when they come faster, plus SMTP timeouts), or a slow batch would have its rows
+  sent twice.
 * A SENDING mailing with QUEUED messages and no activity within the timeout
   (nothing claimed, sent or dispatched) is dispatched again.
 

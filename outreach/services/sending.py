@@ -28,13 +28,15 @@ can also forget the commits of its last wal_writer_delay: see
 outreach.services.sending_results.quick_commits.
 
 A running batch refreshes claimed_at on the rows it still holds at every status
-check (every MAIL_STATUS_CHECK_EVERY results), so a claim that stays old belongs
-to a batch that is gone (outreach.services.recovery gives such rows back). The
-same check sees a pause or cancel: every lane ends after the message it is
-sending, and what was queued for them goes back (paused) or is cancelled.
+check (every MAIL_STATUS_CHECK_EVERY results, and at least once a minute), so a
+claim that stays old belongs to a batch that is gone (outreach.services.recovery
+gives such rows back). The same check sees a pause or cancel: every lane ends
+after the message it is sending, and what was queued for them goes back (paused)
+or is cancelled.
 """
 
 import math
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -68,6 +70,11 @@ MessageStatus = Message.Status
 
 def batch_size_default() -> int:
     return int(getattr(settings, "MAIL_BATCH_SIZE", 200))
+
+
+# At a low rate limit MAIL_STATUS_CHECK_EVERY results can take longer than MAIL_CLAIM_TIMEOUT_SECONDS; the
+# claim is refreshed at least this often, so a slow live batch is never taken for a dead one.
+_CHECK_AT_LEAST_EVERY_SECONDS = 60
 
 
 def _status_check_every() -> int:
@@ -245,6 +252,7 @@ class _Batch:
         self.pending: list[Message] = []  # not yet handed to the lanes, next one last
         self.connection_error: TransientDeliveryError | None = None
         self.since_check = 0
+        self.checked_at = time.monotonic()
 
     def run(self, messages: list[Message], *, parts: dict, extras: dict) -> None:
         lanes, mailing = self.lanes, self.mailing
@@ -317,9 +325,10 @@ class _Batch:
             _stop(waiting, status=status, worker_task_id=self.worker_task_id, result=self.result)
             self.unsent -= set(waiting)
             return False
-        if self.since_check < _status_check_every():
+        recently = time.monotonic() - self.checked_at < _CHECK_AT_LEAST_EVERY_SECONDS
+        if self.since_check < _status_check_every() and recently:
             return True
-        self.since_check = 0
+        self.since_check, self.checked_at = 0, time.monotonic()
         record_mailed(mailing=self.mailing, contact_ids=self.mailed, carries_notice=self.carries_notice)
         # Still alive: a slow (rate-limited) batch must not look lost to the recovery.
         Message.objects.filter(mailing_id=self.mailing.pk, status=MessageStatus.SENDING,

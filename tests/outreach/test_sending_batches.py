@@ -251,3 +251,29 @@ def test_a_batch_leaves_its_connection_with_durable_commits_again(sender, smtp_s
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
     assert statuses(mailing) == {Status.ACCEPTED: 3}
+
+
+@pytest.mark.parametrize(("seconds", "mid_batch_checks"), [(0, True), (10**9, False)])
+def test_a_slow_batch_refreshes_its_claim_by_time_even_before_the_count_is_reached(
+        sender, smtp_sink, settings, monkeypatch, seconds, mid_batch_checks):
+    """At a low rate MAIL_STATUS_CHECK_EVERY results can take longer than the claim timeout; the check
+    (timeline, claimed_at) then comes by time. Counted at record_mailed, which the check calls."""
+    from outreach.services import sending
+
+    settings.MAIL_STATUS_CHECK_EVERY = 1000
+    settings.MAIL_SMTP_CONNECTIONS = 1
+    monkeypatch.setattr(sending, "_CHECK_AT_LEAST_EVERY_SECONDS", seconds)
+    calls = []
+    real_record_mailed = sending.record_mailed
+
+    def counting_record_mailed(**kwargs):
+        calls.append(set(kwargs["contact_ids"]))
+        return real_record_mailed(**kwargs)
+
+    monkeypatch.setattr(sending, "record_mailed", counting_record_mailed)
+    mailing = sent(make_mailing(sender=sender, contacts=make_contacts(5)))
+    message_batch_send(mailing_id=mailing.pk, worker_task_id="task-slow")
+
+    before_the_end = [contact_ids for contact_ids in calls[:-1] if contact_ids]
+    assert bool(before_the_end) is mid_batch_checks
+    assert statuses(mailing) == {Status.ACCEPTED: 5}
