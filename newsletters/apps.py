@@ -28,6 +28,10 @@ class NewslettersConfig(AppConfig):
         register_import_target("newsletters.newsletter", choices=newsletter_import_choices,
                                attach=subscriptions_attach_imported)
 
+        from newsletters.services.signup_input import signup_catalogue_signals_connect
+
+        signup_catalogue_signals_connect()
+
         from django.db.models.signals import post_migrate
 
         from newsletters.services.roles import newsletter_roles_ensure

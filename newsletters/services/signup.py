@@ -13,6 +13,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,9 @@ from newsletters.services.tokens import (
 )
 from outreach import mailable
 
+if TYPE_CHECKING:
+    from newsletters.services.signup_input import SignupSubmission
+
 logger = logging.getLogger(__name__)
 Kind = SubscriptionEvent.Kind
 State = Subscription.State
@@ -49,19 +53,22 @@ class SignupRequest:
     region_ids: tuple[int, ...] = ()
 
 
-def subscription_request_enqueue(*, request: SignupRequest, facts: RequestFacts) -> str:
-    """Queue the sign-up for the worker; no database work that depends on the address. Returns its request id."""
+def subscription_request_enqueue(*, request: "SignupSubmission", facts: RequestFacts) -> str:
+    """Queue the sign-up for the worker; no database work at all. Returns its request id."""
     from newsletters.tasks import subscription_request_task
 
     request_id = uuid.uuid4().hex
     payload = {
-        "request_id": request_id, "newsletter_id": request.newsletter.pk, "email": request.email,
+        "request_id": request_id, "newsletter_id": request.newsletter_id, "email": request.email,
         "language": request.language, "name": request.name, "topic_ids": list(request.topic_ids),
-        "region_ids": list(request.region_ids), "consent_text_id": request.consent_text.pk,
-        "privacy_notice_id": request.privacy_notice.pk, "requested_at": timezone.now().isoformat(),
+        "region_ids": list(request.region_ids), "consent_text_id": request.consent_text_id,
+        "privacy_notice_id": request.privacy_notice_id, "requested_at": timezone.now().isoformat(),
         "ip_address": facts.ip_address, "user_agent": facts.user_agent[:400], "form_url": facts.form_url[:500],
     }
-    transaction.on_commit(lambda: subscription_request_task.delay(payload))
+    # The request id stands for the arguments wherever Celery shows a task (logs, events, monitors): the
+    # payload carries an address, an IP address and a name.
+    transaction.on_commit(lambda: subscription_request_task.apply_async(
+        (payload,), argsrepr=f"(<sign-up {request_id}>,)", kwargsrepr="{}"))
     return request_id
 
 
@@ -76,10 +83,13 @@ def subscription_request_from_payload(*, payload: dict) -> Subscription | None:
     texts = ConsentText.objects.in_bulk([payload["consent_text_id"], payload["privacy_notice_id"]])
     if newsletter is None or len(texts) != 2:
         return None
+    # What the newsletter offers now: the form's check ran against a catalogue that may be a minute old.
+    topic_ids = newsletter.topics.filter(pk__in=payload["topic_ids"]).values_list("pk", flat=True)
+    region_ids = newsletter.regions.filter(pk__in=payload["region_ids"]).values_list("pk", flat=True)
     request = SignupRequest(
         newsletter=newsletter, email=payload["email"], language=payload["language"], name=payload["name"],
         consent_text=texts[payload["consent_text_id"]], privacy_notice=texts[payload["privacy_notice_id"]],
-        topic_ids=tuple(payload["topic_ids"]), region_ids=tuple(payload["region_ids"]),
+        topic_ids=tuple(sorted(topic_ids)), region_ids=tuple(sorted(region_ids)),
     )
     facts = RequestFacts(ip_address=payload["ip_address"], user_agent=payload["user_agent"],
                          form_url=payload["form_url"])
