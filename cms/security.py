@@ -7,10 +7,9 @@ can load and run nothing, and no page may frame them.
 """
 
 from contextvars import ContextVar
-from dataclasses import replace
 
 from csp.constants import NONE
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
 
 HEADER = "Content-Security-Policy"
@@ -77,12 +76,11 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if token is not None:
             _current_request.reset(token)
             del request._dialogdesk_csp_token
-        response = super().process_response(request, response)
+        if request.path_info.startswith(DATA_PATH_PREFIXES):
+            # Data never takes a nonce or a per-view policy: the one fixed header, not one built per response.
+            if HEADER not in response and not getattr(response, "_csp_exempt", False):
+                response[HEADER] = NOTHING_HEADER
+        else:
+            response = super().process_response(request, response)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
-
-    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
-        parts = super().get_policy_parts(request, response, report_only=report_only)
-        if not report_only and request.path_info.startswith(DATA_PATH_PREFIXES):
-            return replace(parts, config=NOTHING, update=None, replace=None)
-        return parts

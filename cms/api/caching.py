@@ -87,9 +87,10 @@ class APICacheMiddleware:
         key = _cache_key(request)
         cached = cache.get(key)
         if cached is not None:
-            status, content_type, content, etag = cached
-            response = HttpResponse(content, status=status, content_type=content_type)
-            response["ETag"] = etag
+            status, headers, content = cached
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
             response["X-Cache"] = "hit"
         else:
             response = self.get_response(request)
@@ -97,11 +98,12 @@ class APICacheMiddleware:
                 return response
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            etag = _etag(response.content)
-            response["ETag"] = etag
-            response["X-Cache"] = "miss"
-            cache.set(key, (response.status_code, response["Content-Type"], response.content, etag),
+            response["ETag"] = _etag(response.content)
+            # Every header the middleware inside this one added on the way out (language, Vary, framing,
+            # length): a hit skips them, and must answer exactly as the miss did.
+            cache.set(key, (response.status_code, list(response.items()), response.content),
                       timeout=settings.API_CACHE_SECONDS)
+            response["X-Cache"] = "miss"
 
         patch_cache_control(response, public=True, max_age=settings.API_BROWSER_CACHE_SECONDS)
         # Shared caches must not hand this to a client that sends a session or credentials.

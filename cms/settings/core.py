@@ -108,7 +108,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR /
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=300)
 
 API_BROWSER_CACHE_SECONDS = env.int("API_BROWSER_CACHE_SECONDS", default=60)
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1, "cms.api.caching.APICacheMiddleware")
+# Right inside CORS (whose headers depend on the request's Origin): a hit is answered before the language,
+# common, CSRF and session middleware, which a cached anonymous API response does not need; their
+# headers on the miss are kept with the entry.
+MIDDLEWARE.insert(MIDDLEWARE.index("corsheaders.middleware.CorsMiddleware") + 1, "cms.api.caching.APICacheMiddleware")
 
 # --- Auth -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

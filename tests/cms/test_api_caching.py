@@ -45,6 +45,21 @@ def test_second_request_is_served_from_the_cache(client, article):
     assert "public" in hit["Cache-Control"]
 
 
+def test_a_hit_answers_with_the_same_headers_as_the_miss(client, article, settings):
+    """A hit skips the language and framing middleware: their headers come from the cached entry."""
+    settings.CORS_ALLOWED_ORIGINS = ["https://front.example.org"]
+    origin = {"HTTP_ORIGIN": "https://front.example.org"}
+    miss = client.get(f"{PAGES}{article.id}/", **origin)
+    hit = client.get(f"{PAGES}{article.id}/", **origin)
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit")
+    headers = lambda response: {name: value for name, value in response.items() if name != "X-Cache"}  # noqa: E731
+    assert headers(hit) == headers(miss)
+    assert {"Content-Language", "X-Frame-Options", "Content-Length", "ETag"} <= set(headers(hit))
+    assert hit["Access-Control-Allow-Origin"] == "https://front.example.org"  # per request, from the Origin
+    assert "Accept-Language" in hit["Vary"] and "Cookie" in hit["Vary"]
+    assert hit.content == miss.content
+
+
 def test_publishing_invalidates_the_cache(client, article):
     first = client.get(f"{PAGES}{article.id}/")
     client.get(PAGES, {"type": "cms.NewsArticlePage", "fields": "summary"})
