@@ -10,11 +10,20 @@ _MAIL_TASK = {"bind": True, "acks_late": True, "max_retries": 5, "retry_backoff"
 
 @shared_task(bind=True, acks_late=True)
 def subscription_request_task(self, payload: dict) -> int | None:
-    """A sign-up as plain data (no row exists before it runs; see newsletters.services.signup)."""
+    """A sign-up as plain data, from before sign-ups were queued in a table: kept so that tasks still in
+    the broker after an upgrade are recorded."""
     from newsletters.services.signup import subscription_request_from_payload
 
     subscription = subscription_request_from_payload(payload=payload)
     return subscription.pk if subscription else None
+
+
+@shared_task(bind=True, acks_late=True)
+def signups_queued_record_task(self) -> dict:
+    """Record the sign-ups the forms queued (newsletters.services.signup_queue); also run by beat."""
+    from newsletters.services.signup_queue import signups_queued_record
+
+    return signups_queued_record()
 
 
 @shared_task(**_MAIL_TASK)

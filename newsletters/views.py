@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from newsletters.api.throttles import SIGNUP_THROTTLES, LinkIPRateThrottle, throttle_wait
 from newsletters.models import Newsletter
 from newsletters.presentation import consent_texts_present, newsletter_present, subscription_present
-from newsletters.services import challenge, preferences, signup
+from newsletters.services import challenge, preferences, signup, signup_queue
 from newsletters.services.requests import email_clean, name_clean, request_facts
 from newsletters.services.signup_input import signup_request_build
 from newsletters.services.tokens import TokenInvalid
@@ -114,7 +114,7 @@ def signup_page(request, slug: str):
                             consent_text_id=values["consent_text"], privacy_notice_id=values["privacy_notice"],
                             name=values["name"], topic_ids=values["topics"], region_ids=values["regions"],
                         )
-                        signup.subscription_request_enqueue(request=built, facts=request_facts(
+                        signup_queue.signup_enqueue(request=built, facts=request_facts(
                             request, form_url=request.build_absolute_uri(request.path)))
                     done = _("We have sent you a link to confirm your subscription. Only once you have "
                              "confirmed will you receive the newsletter.")

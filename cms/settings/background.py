@@ -50,6 +50,9 @@ CELERY_BEAT_SCHEDULE = {
     "webhook-deliveries-requeue": {"task": "cms.tasks.webhook_deliveries_requeue_task", "schedule": 300.0},
     "mailings-start-due": {"task": "outreach.tasks.mailings_start_due_task", "schedule": 60.0},
     "mailings-recover-stalled": {"task": "outreach.tasks.mailings_recover_stalled_task", "schedule": 300.0},
+    # Each sign-up schedules its own drain; this one catches a drain lost with its worker.
+    "newsletter-signups-record": {"task": "newsletters.tasks.signups_queued_record_task", "schedule": 60.0,
+                                  "options": {"expires": 55}},
     # Expires before the next one is due: when workers are busy, one waiting poll is enough.
     "newsletter-signups-purge": {"task": "newsletters.tasks.subscriptions_purge_unconfirmed_task",
                                  "schedule": 3600.0},

@@ -19,7 +19,7 @@ from newsletters.api import serializers as io
 from newsletters.api.throttles import SIGNUP_THROTTLES, LinkIPRateThrottle
 from newsletters.presentation import consent_texts_present, newsletter_present, subscription_present
 from newsletters.selectors import newsletters_public
-from newsletters.services import challenge, preferences, signup
+from newsletters.services import challenge, preferences, signup, signup_queue
 from newsletters.services.requests import request_facts
 from newsletters.services.signup_input import signup_request_build
 from newsletters.services.tokens import TokenInvalid
@@ -91,7 +91,7 @@ class SubscriptionCreateApi(PublicAPIView):
                 )
             except DjangoValidationError as exc:
                 raise serializers.ValidationError(exc.message_dict) from exc
-            signup.subscription_request_enqueue(request=built,
+            signup_queue.signup_enqueue(request=built,
                                                 facts=request_facts(request, form_url=values["form_url"]))
         return Response({"detail": _("Thank you. Please check your mailbox: we have sent you a link to confirm "
                                      "your subscription.")}, status=status.HTTP_202_ACCEPTED)

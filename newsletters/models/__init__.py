@@ -5,8 +5,8 @@ direction: newsletters (newsletter, consent texts), then subscriptions, then iss
 """
 
 from newsletters.models.newsletters import ConsentText, Newsletter
-from newsletters.models.subscriptions import PurgedSignupCount, Subscription, SubscriptionEvent
+from newsletters.models.subscriptions import PurgedSignupCount, QueuedSignup, Subscription, SubscriptionEvent
 from newsletters.models.issues import NewsletterIndexPage, NewsletterIssuePage  # noqa: E402 - after what it names
 
 __all__ = ["ConsentText", "Newsletter", "NewsletterIndexPage", "NewsletterIssuePage", "PurgedSignupCount",
-           "Subscription", "SubscriptionEvent"]
+           "QueuedSignup", "Subscription", "SubscriptionEvent"]

@@ -2,25 +2,23 @@
 
 Never reveals whether an address is known: the view validates what does not
 depend on the address (newsletter, topics, consent texts, the address's form)
-and only queues the request (subscription_request_enqueue), so the answer and
-its timing are the same for a new, a pending, a subscribed and a suppressed
+and only queues the request (newsletters.services.signup_queue), so the answer
+and its timing are the same for a new, a pending, a subscribed and a suppressed
 address. The worker then records it (subscription_request) and sends a
 confirmation request or, to an existing subscriber, a harmless notice.
 Nothing but these goes to an address whose owner has not confirmed.
 """
 
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from newsletters.models import ConsentText, Newsletter, Subscription, SubscriptionEvent
+from newsletters.models import ConsentText, Newsletter, QueuedSignup, Subscription, SubscriptionEvent
 from newsletters.services import links, mails
 from newsletters.services.growth import purged_sign_ups_count
 from newsletters.services.proof import NO_REQUEST, RequestFacts, subscription_event_record
@@ -33,8 +31,6 @@ from newsletters.services.tokens import (
 )
 from outreach import mailable
 
-if TYPE_CHECKING:
-    from newsletters.services.signup_input import SignupSubmission
 
 logger = logging.getLogger(__name__)
 Kind = SubscriptionEvent.Kind
@@ -51,25 +47,6 @@ class SignupRequest:
     name: str = ""
     topic_ids: tuple[int, ...] = ()
     region_ids: tuple[int, ...] = ()
-
-
-def subscription_request_enqueue(*, request: "SignupSubmission", facts: RequestFacts) -> str:
-    """Queue the sign-up for the worker; no database work at all. Returns its request id."""
-    from newsletters.tasks import subscription_request_task
-
-    request_id = uuid.uuid4().hex
-    payload = {
-        "request_id": request_id, "newsletter_id": request.newsletter_id, "email": request.email,
-        "language": request.language, "name": request.name, "topic_ids": list(request.topic_ids),
-        "region_ids": list(request.region_ids), "consent_text_id": request.consent_text_id,
-        "privacy_notice_id": request.privacy_notice_id, "requested_at": timezone.now().isoformat(),
-        "ip_address": facts.ip_address, "user_agent": facts.user_agent[:400], "form_url": facts.form_url[:500],
-    }
-    # The request id stands for the arguments wherever Celery shows a task (logs, events, monitors): the
-    # payload carries an address, an IP address and a name.
-    transaction.on_commit(lambda: subscription_request_task.apply_async(
-        (payload,), argsrepr=f"(<sign-up {request_id}>,)", kwargsrepr="{}"))
-    return request_id
 
 
 def subscription_request_from_payload(*, payload: dict) -> Subscription | None:
@@ -299,7 +276,8 @@ def pending_purge_after() -> timedelta:
 
 @transaction.atomic
 def subscriptions_purge_unconfirmed(*, now=None) -> dict:
-    """Delete sign-ups never confirmed within NEWSLETTER_PENDING_PURGE_AFTER, with their proof entries.
+    """Delete sign-ups never confirmed within NEWSLETTER_PENDING_PURGE_AFTER, with their proof entries, and
+    queued sign-ups that could not be recorded in that time.
     A pending request of a known contact (it unsubscribed once, then signed up again) lapses back to
     unsubscribed instead, keeping its earlier proof. Returns counts only, and logs only counts; the deleted
     sign-ups stay in the report as a number per newsletter and week (PurgedSignupCount)."""
@@ -309,6 +287,9 @@ def subscriptions_purge_unconfirmed(*, now=None) -> dict:
     doomed = stale.filter(contact__isnull=True)
     purged_sign_ups_count(subscriptions=doomed)
     _total, per_model = doomed.delete()
-    counts = {"deleted": per_model.get(Subscription._meta.label, 0), "lapsed": lapsed}
+    # A queued sign-up no drain could record in that time holds an address and never will be recorded.
+    unrecordable, _per_model = QueuedSignup.objects.filter(created_at__lt=cutoff).delete()
+    counts = {"deleted": per_model.get(Subscription._meta.label, 0), "lapsed": lapsed,
+              "unrecordable_dropped": unrecordable}
     logger.info("newsletter sign-ups purged: %s", counts)
     return counts

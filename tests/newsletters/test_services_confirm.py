@@ -88,7 +88,7 @@ def test_unconfirmed_sign_ups_are_purged_and_only_counts_are_logged(request_for,
     Subscription.objects.filter(pk=stale.pk).update(signed_up_at=timezone.now() - timedelta(days=30))
     with caplog.at_level("INFO", logger="newsletters.services.signup"):
         counts = subscriptions_purge_unconfirmed()
-    assert counts == {"deleted": 1, "lapsed": 0}
+    assert counts == {"deleted": 1, "lapsed": 0, "unrecordable_dropped": 0}
     assert not Subscription.objects.filter(pk=stale.pk).exists()
     assert not SubscriptionEvent.objects.filter(subscription_id=stale.pk).exists()
     assert Subscription.objects.filter(pk=fresh.pk).exists()
