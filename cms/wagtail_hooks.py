@@ -79,6 +79,11 @@ def date_picker_labels_js():
     )
 
 
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("cms/css/admin.css"))
+
+
 @hooks.register("register_admin_urls")
 def register_page_language_chooser_urls():
     return [

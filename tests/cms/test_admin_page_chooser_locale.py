@@ -3,14 +3,17 @@ page) lists and finds only pages in the language of the page it was opened from.
 
 Through Wagtail's real views: the editor names the pop-up's address, the pop-up is opened from the
 editor (its Referer, as the browser sends it) and then browsed and searched with the parameters
-Wagtail's modal keeps. A chooser that means any page (a newsletter teaser's) still lists every language.
+Wagtail's modal keeps. At no level does it offer Wagtail's language switcher, and every link in it keeps
+the language. A chooser that means any page (a newsletter teaser's) still lists every language.
 """
 
 import json
 import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 from wagtail.models import Page
 from wagtail.test.utils.form_data import streamfield
 
@@ -21,11 +24,16 @@ from tests.cms.test_admin_pages import add_url, page_form
 pytestmark = pytest.mark.django_db
 
 
+def popup_html(response) -> str:
+    assert response.status_code == 200, response.status_code
+    if response["Content-Type"].startswith("application/json"):
+        return json.loads(response.content)["html"]
+    return response.content.decode()
+
+
 def listed_languages(response) -> set[str]:
     """The languages of the pages a chooser response offers to choose."""
-    assert response.status_code == 200, response.status_code
-    html = json.loads(response.content)["html"] if response["Content-Type"].startswith("application/json") \
-        else response.content.decode()
+    html = popup_html(response)
     ids = {int(pk) for pk in re.findall(r'data-id="(\d+)"', html)}
     assert ids, "the chooser offered no page"
     return set(Page.objects.filter(pk__in=ids).values_list("locale__language_code", flat=True))
@@ -111,3 +119,57 @@ def test_wagtails_plain_chooser_still_offers_every_language(editor_client):
     found = editor_client.get(f"{reverse('wagtailadmin_choose_page_search')}?q=Industr")
     assert listed_languages(found) == {"de", "en"}
     assert editor_client.get(reverse("wagtailadmin_choose_page_child", args=[home.pk])).status_code == 200
+
+
+def popup_links(html: str) -> list[str]:
+    """The pop-up's own addresses in a response: browse links (children, breadcrumbs, pages of the
+    listing, the language switcher's) and the search form's."""
+    base = reverse("wagtailadmin_choose_page")
+    return [unescape(url) for url in re.findall(r'(?:href|action)="([^"]*)"', html) if url.startswith(base)]
+
+
+def assert_held_to_language(html: str, language: str):
+    """No language switcher, and every link of the pop-up stays in the language and keeps in_language."""
+    assert "data-locale-selector" not in html
+    links = popup_links(html)
+    assert links
+    for link in links:
+        parts = urlsplit(link)
+        assert parse_qs(parts.query).get("in_language") == [language], link
+        page_id = resolve(parts.path).kwargs.get("parent_page_id")
+        if page_id is not None:
+            page = Page.objects.get(pk=page_id)
+            assert page.is_root() or page.locale.language_code == language, link
+
+
+def test_below_the_top_level_the_pop_up_offers_no_other_language(editor_client, german):
+    """Wagtail's locale switcher below the top level leads to the parent's English translation,
+    whose listing the language limit leaves empty; the pop-up names the language instead."""
+    article = NewsArticlePage.objects.filter(locale=german).first()
+    _, location = open_popup(editor_client, edit_in_page_editor(article))
+    query = location.split("?", 1)[1]
+    english_home = HomePage.objects.get(locale__language_code="en")
+    for parent in [HomePage.objects.get(locale=german), NewsIndexPage.objects.get(locale=german)]:
+        html = popup_html(editor_client.get(f"{reverse('wagtailadmin_choose_page_child', args=[parent.pk])}?{query}"))
+        assert_held_to_language(html, "de")
+        assert reverse("wagtailadmin_choose_page_child", args=[english_home.pk]) not in html
+        assert re.search(r"icon-site\b.*?</svg>\s*Deutsch\s*</div>", html, re.DOTALL)
+        # Each child with pages below it is linked, and (above) its link carries the language down.
+        linked = {resolve(urlsplit(url).path).kwargs.get("parent_page_id") for url in popup_links(html)}
+        assert set(parent.get_children().filter(numchild__gt=0).values_list("pk", flat=True)) <= linked
+
+
+def test_the_pop_ups_search_results_offer_no_other_language(editor_client, german):
+    article = NewsArticlePage.objects.filter(locale=german).first()
+    _, location = open_popup(editor_client, edit_in_page_editor(article))
+    query = location.split("?", 1)[1]
+    html = popup_html(editor_client.get(f"{reverse('wagtailadmin_choose_page_search')}?{query}&q=Industr"))
+    assert_held_to_language(html, "de")
+
+
+def test_wagtails_plain_chooser_still_offers_the_locale_switcher(editor_client):
+    home = HomePage.objects.get(locale__language_code="de")
+    english_home = HomePage.objects.get(locale__language_code="en")
+    html = popup_html(editor_client.get(reverse("wagtailadmin_choose_page_child", args=[home.pk])))
+    assert "data-locale-selector" in html
+    assert reverse("wagtailadmin_choose_page_child", args=[english_home.pk]) in html
