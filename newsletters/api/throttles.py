@@ -10,7 +10,7 @@ import hashlib
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from newsletters.services.requests import client_address
+from cms.client_address import client_address
 
 
 class _SettingRateThrottle(SimpleRateThrottle):

@@ -1,23 +1,14 @@
-"""What the public views take from a request: the client's address, the proof facts, a clean address."""
+"""What the public views take from a request: the proof facts (with the client's address as cms.client_address
+knows it behind TRUSTED_PROXY), a clean address and name."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from email_validator import EmailNotValidError, validate_email
 
+from cms.client_address import client_address
 from newsletters.services.proof import RequestFacts
 
 EMAIL_MAX_LENGTH = 254
-
-
-def client_address(request) -> str:
-    """REMOTE_ADDR, or X-Forwarded-For's first entry behind a proxy that sets it (OUTREACH_TRUST_X_FORWARDED_FOR,
-    the same switch outreach's tracking reads)."""
-    if getattr(settings, "OUTREACH_TRUST_X_FORWARDED_FOR", False):
-        first = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        if first:
-            return first
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def request_facts(request, *, form_url: str = "") -> RequestFacts:

@@ -176,3 +176,20 @@ def test_the_worker_records_only_topics_the_newsletter_still_offers(client, news
     assert response.status_code == 202
     subscription = Subscription.objects.get(newsletter=newsletter, email="neu@example.org")
     assert list(subscription.topics.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_behind_the_trusted_proxy_the_limit_and_the_proof_take_the_address_the_proxy_saw(
+        client, newsletter, consent_ids, settings, run_tasks):
+    """The proxy appends the address it saw; what comes before it is the client's to write, and must
+    neither open a fresh rate limit per request nor go into the proof."""
+    settings.TRUSTED_PROXY = True
+    settings.NEWSLETTER_SIGNUP_RATE_IP = "2/hour"
+    statuses = []
+    for number in range(3):
+        forwarded = f"203.0.113.{number}, 198.51.100.99"  # a spoofed first entry, then our proxy's
+        with run_tasks():
+            statuses.append(post(client, signup_payload(newsletter, consent_ids, email=f"proxy{number}@example.org"),
+                                 HTTP_X_FORWARDED_FOR=forwarded).status_code)
+    assert statuses == [202, 202, 429]
+    signed_up = SubscriptionEvent.objects.get(subscription__email="proxy0@example.org", kind="signed-up")
+    assert signed_up.ip_address == "198.51.100.99"
