@@ -46,11 +46,12 @@ class ScenarioResult:
 
 def run_load(*, port: int, path: str, concurrency: int, duration: float, warmup: float,
              host: str = HOST, expected_status: int = 200, method: str = "GET",
-             body: Callable[[], bytes] | None = None, headers: dict | None = None) -> ScenarioResult:
+             body: Callable[[], bytes] | None = None,
+             headers: dict | Callable[[], dict] | None = None) -> ScenarioResult:
     """Keep `concurrency` keep-alive connections busy with GET `path` for warmup + duration seconds.
 
     With body (called once per request, e.g. a sign-up with a new address each time), the request is
-    `method` (POST) with those bytes and headers.
+    `method` (POST) with those bytes and headers (a dict, or a callable giving each request's own).
 
     Only requests that start after the warm-up and finish inside the measuring
     window count, so rps is completed requests per second of that window. A
@@ -78,7 +79,8 @@ def run_load(*, port: int, path: str, concurrency: int, duration: float, warmup:
                     if body is None:
                         connection.request(method, path)
                     else:
-                        connection.request(method, path, body=body(), headers=headers or {})
+                        connection.request(method, path, body=body(),
+                                           headers=headers() if callable(headers) else headers or {})
                     response = connection.getresponse()
                     response.read()
                     ok = response.status == expected_status

@@ -4,11 +4,18 @@ A row per build. The content hash says what went in (the release's text in
 every language, each file's own hash, credits and captions), so a kit is
 built again only when one of them changed (press.services.kits). The newest
 row of a release is its kit: BUILDING while the worker writes it, READY once
-the file is stored (media storage: local or S3), FAILED with the reason.
+the file is stored (the private storage: var/private or the private S3 bucket), FAILED with the reason.
 """
 
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def kit_storage():
+    """Never the public media bucket: before its embargo a kit must be out of reach even of someone who
+    learns its key. The download view (press.views.kits) checks the release and streams the file."""
+    return storages["private"]
 
 
 class PressKit(models.Model):
@@ -21,8 +28,8 @@ class PressKit(models.Model):
                                 related_name="press_kits")
     content_hash = models.CharField(_("content hash"), max_length=64)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BUILDING)
-    # Written by the build through the default storage, never uploaded through a form.
-    file = models.FileField(_("file"), max_length=255, blank=True, editable=False)
+    # Written by the build, never uploaded through a form.
+    file = models.FileField(_("file"), max_length=255, blank=True, editable=False, storage=kit_storage)
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     error = models.CharField(_("why it failed"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)

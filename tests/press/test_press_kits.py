@@ -8,7 +8,7 @@ import zipfile
 import boto3
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -54,7 +54,7 @@ def queued_builds(callbacks) -> int:
 
 
 def archive_of(kit) -> zipfile.ZipFile:
-    with default_storage.open(kit.file.name, "rb") as handle:
+    with storages["private"].open(kit.file.name, "rb") as handle:
         return zipfile.ZipFile(io.BytesIO(handle.read()))
 
 
@@ -62,7 +62,8 @@ def test_the_kit_holds_pictures_documents_credits_and_the_release_in_each_langua
         release, django_capture_on_commit_callbacks):
     kit = built(release, django_capture_on_commit_callbacks)
 
-    assert kit.status == PressKit.Status.READY and kit.size == default_storage.size(kit.file.name)
+    assert kit.status == PressKit.Status.READY and kit.size == storages["private"].size(kit.file.name)
+    assert not default_storage.exists(kit.file.name)  # never in the public media storage
     archive = archive_of(kit)
     assert archive.testzip() is None
     names = archive.namelist()
@@ -104,7 +105,7 @@ def test_it_is_built_again_only_when_the_release_or_a_file_changes(release, djan
         press_kit_build(kit_id=changed.pk)
     assert "Foto: Jemand anderes" in archive_of(PressKit.objects.get(pk=changed.pk)).read("credits.txt").decode()
     assert not PressKit.objects.filter(pk=first.pk).exists()
-    assert not default_storage.exists(first.file.name)  # the old file went with its row
+    assert not storages["private"].exists(first.file.name)  # the old file went with its row
     press_kit_build_task.apply(args=[changed.pk])  # a second run leaves a built kit alone
     assert PressKit.objects.filter(release=release).count() == 1
 
@@ -167,15 +168,28 @@ def test_the_admin_screen_speaks_german(press_client, release):
     assert reverse("press_kit", args=[release.pk]) in edit
 
 
-def test_the_kit_is_stored_in_s3_and_served_from_there(newsroom, image_factory, settings, moto_endpoint,
-                                                       aws_credentials, client, django_capture_on_commit_callbacks):
-    bucket = "dialogdesk-kits-test"
+def test_the_kit_is_stored_in_the_private_s3_bucket_and_served_only_through_the_view(
+        newsroom, image_factory, settings, moto_endpoint, aws_credentials, client, monkeypatch,
+        django_capture_on_commit_callbacks):
+    from django.core.files.storage import storages
+
+    from press.models import PressKit
+
+    public_bucket, private_bucket = "dialogdesk-media-test", "dialogdesk-private-test"
     s3 = boto3.client("s3", endpoint_url=moto_endpoint, region_name="eu-central-1")
-    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"bucket_name": bucket, "endpoint_url": moto_endpoint, "region_name": "eu-central-1",
-                    "querystring_auth": False, "file_overwrite": False}}}
+    for bucket in (public_bucket, private_bucket):
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    connection = {"endpoint_url": moto_endpoint, "region_name": "eu-central-1", "file_overwrite": False}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage",
+                    "OPTIONS": {**connection, "bucket_name": public_bucket, "querystring_auth": False}},
+        "private": {"BACKEND": "storages.backends.s3.S3Storage",
+                    "OPTIONS": {**connection, "bucket_name": private_bucket, "default_acl": "private",
+                                "querystring_auth": True}},
+    }
+    # The field took its storage when the model was defined, before these settings.
+    monkeypatch.setattr(PressKit._meta.get_field("file"), "storage", storages["private"])
     document = get_document_model().objects.create(
         title="Daten", file=ContentFile(b"%PDF-1.4 S3", name="daten.pdf"), collection=Collection.get_first_root_node())
     release = release_create(newsroom=newsroom, images=[image_factory(credit="Foto: S3")], documents=[document],
@@ -183,9 +197,11 @@ def test_the_kit_is_stored_in_s3_and_served_from_there(newsroom, image_factory, 
 
     kit = built(release, django_capture_on_commit_callbacks)
 
-    keys = {obj["Key"] for obj in s3.list_objects_v2(Bucket=bucket)["Contents"]}
-    assert kit.file.name in keys and document.file.name in keys
-    stored = s3.get_object(Bucket=bucket, Key=kit.file.name)["Body"].read()
+    public_keys = {obj["Key"] for obj in s3.list_objects_v2(Bucket=public_bucket)["Contents"]}
+    private_keys = {obj["Key"] for obj in s3.list_objects_v2(Bucket=private_bucket)["Contents"]}
+    assert document.file.name in public_keys and kit.file.name not in public_keys
+    assert kit.file.name in private_keys
+    stored = s3.get_object(Bucket=private_bucket, Key=kit.file.name)["Body"].read()
     assert len(stored) == kit.size
     archive = zipfile.ZipFile(io.BytesIO(stored))
     assert archive.testzip() is None and archive.read(f"documents/01-{document.filename}") == b"%PDF-1.4 S3"
