@@ -20,6 +20,18 @@ def post(client, payload):
     return client.post(URL, payload, content_type="application/json", REMOTE_ADDR="198.51.100.7")
 
 
+@pytest.fixture
+def queued(client, newsletter, consent_ids, django_capture_on_commit_callbacks):
+    """Sign up these addresses and leave them queued (no drain runs); their rows, oldest first."""
+    def sign_up(*emails) -> list[QueuedSignup]:
+        with django_capture_on_commit_callbacks():
+            for email in emails:
+                assert post(client, signup_payload(newsletter, consent_ids, email=email)).status_code == 202
+        return list(QueuedSignup.objects.order_by("pk"))
+
+    return sign_up
+
+
 def test_a_flood_of_sign_ups_publishes_one_drain_that_records_each_once(client, newsletter, consent_ids,
                                                                        django_capture_on_commit_callbacks):
     emails = [f"flut{number}@example.org" for number in range(5)]
@@ -60,12 +72,8 @@ def test_a_sign_up_after_a_drain_started_schedules_the_next_one(client, newslett
     assert cache.get(signup_queue.DRAIN_SCHEDULED_KEY) == 1
 
 
-def test_a_row_that_fails_is_kept_and_the_others_are_recorded(client, newsletter, consent_ids,
-                                                             django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks():
-        for email in ("eins@example.org", "zwei@example.org"):
-            post(client, signup_payload(newsletter, consent_ids, email=email))
-    broken = QueuedSignup.objects.order_by("pk").first()
+def test_a_row_that_fails_is_kept_and_the_others_are_recorded(queued):
+    broken, _other = queued("eins@example.org", "zwei@example.org")
     broken.payload = {**broken.payload, "requested_at": None}  # as a row no worker can read
     broken.save()
     assert signup_queue.signups_queued_record() == {"recorded": 1, "failed": 1}
@@ -73,19 +81,14 @@ def test_a_row_that_fails_is_kept_and_the_others_are_recorded(client, newsletter
     assert Subscription.objects.filter(email="zwei@example.org").exists()
 
 
-
-def test_a_row_no_drain_could_record_is_dropped_with_the_unconfirmed_sign_ups(client, newsletter, consent_ids,
-                                                                             django_capture_on_commit_callbacks):
+def test_a_row_no_drain_could_record_is_dropped_with_the_unconfirmed_sign_ups(queued):
     from datetime import timedelta
 
     from django.utils import timezone
 
     from newsletters.services.signup import subscriptions_purge_unconfirmed
 
-    with django_capture_on_commit_callbacks():
-        for email in ("alt@example.org", "neu@example.org"):
-            post(client, signup_payload(newsletter, consent_ids, email=email))
-    old = QueuedSignup.objects.order_by("pk").first()
+    old, _new = queued("alt@example.org", "neu@example.org")
     QueuedSignup.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
     assert subscriptions_purge_unconfirmed()["unrecordable_dropped"] == 1
     assert [item.payload["email"] for item in QueuedSignup.objects.all()] == ["neu@example.org"]

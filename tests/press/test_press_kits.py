@@ -175,7 +175,8 @@ def test_the_kit_is_stored_in_the_private_s3_bucket_and_served_only_through_the_
 
     from press.models import PressKit
 
-    public_bucket, private_bucket = "dialogdesk-media-test", "dialogdesk-private-test"
+    # Names of this test's own: the moto server lives for the whole run, and other tests make their buckets too.
+    public_bucket, private_bucket = "dialogdesk-kits-public-test", "dialogdesk-kits-private-test"
     s3 = boto3.client("s3", endpoint_url=moto_endpoint, region_name="eu-central-1")
     for bucket in (public_bucket, private_bucket):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
