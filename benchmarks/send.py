@@ -47,7 +47,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 
-from benchmarks.contacts import ThrowawayPostgres
 from benchmarks.sendfaults import PrivateRedis, restart_postgres, retrying
 from benchmarks.sendmeasures import (  # noqa: F401 - run_baseline is used by other benchmarks through here
     HOST,
@@ -57,12 +56,13 @@ from benchmarks.sendmeasures import (  # noqa: F401 - run_baseline is used by ot
     run_baseline,
 )
 from benchmarks.sendparts import (
-    newsletter_html,
     CountingHandler,
     RSSSampler,
     Worker,
+    ThrowawaySendDatabase,
     _AnyPortController,
     broker_purge,
+    create_mailing,
 )
 
 logger = logging.getLogger("benchmarks.send")
@@ -73,50 +73,6 @@ TARGET_RATIO = 1.0
 TARGET_PSS_MB = 250.0
 TARGET_RATE_AT_LATENCY = 300.0
 TARGET_RATIO_ALL = 0.8
-CREATE_CHUNK = 5000
-
-
-# --- The SMTP sink ----------------------------------------------------------------------
-
-class ThrowawaySendDatabase(ThrowawayPostgres):
-    def __init__(self, base_url: str):
-        super().__init__(base_url)
-        old, self.name = self.name, f"dialogdesk_bench_send_{os.getpid()}"
-        self.url = self.url.replace(f"/{old}", f"/{self.name}")
-
-
-def create_mailing(*, recipients: int):
-    from outreach.models import Contact, ContactList, ListMembership, Mailing, MailingContent, SenderIdentity
-    from outreach.models import email_hash
-
-    started = time.perf_counter()
-    sender = SenderIdentity.objects.create(
-        label="Pressestelle", from_name="Bündnis Zukunft der Industrie", from_email="presse@dialogdesk.test",
-        reply_to_email="antwort@dialogdesk.test",
-        imprint="Bündnis Zukunft der Industrie\nWilhelmstraße 1, 10117 Berlin\nV.i.S.d.P.: Erika Muster",
-    )
-    contact_list = ContactList.objects.create(name="Benchmark-Verteiler")
-    first_names = ["Anna", "Jürgen", "Özlem", "Björn", "Marie", "Lukas", "Grete", "Hans-Peter"]
-    last_names = ["Müller", "Schmidt", "Weiß", "Öztürk", "Groß", "Becker", "Lüdenscheidt", "Klein"]
-    for start in range(0, recipients, CREATE_CHUNK):
-        contacts = []
-        for number in range(start, min(recipients, start + CREATE_CHUNK)):
-            email = f"empfaenger{number}@example{number % 50}.de"
-            contacts.append(Contact(
-                email=email, email_hash=email_hash(email), language="de", source="benchmark",
-                salutation=("ms", "mr", "")[number % 3], first_name=first_names[number % 8],
-                last_name=last_names[(number // 8) % 8],
-            ))
-        created = Contact.objects.bulk_create(contacts)
-        ListMembership.objects.bulk_create([ListMembership(contact_list=contact_list, contact=c) for c in created])
-    mailing = Mailing.objects.create(title="Newsletter Industriedialog", sender=sender, track_clicks=True)
-    html = newsletter_html()
-    MailingContent.objects.create(mailing=mailing, locale="de", subject="Newsletter: Der Industriedialog geht weiter",
-                                  preheader="Ergebnisse aus Krefeld", body_html=html)
-    mailing.lists.add(contact_list)
-    logger.info("created %s contacts and the mailing in %.1f s (body %d bytes)",
-                recipients, time.perf_counter() - started, len(html.encode()))
-    return mailing, len(html.encode())
 
 
 # --- Measurements --------------------------------------------------------------------------

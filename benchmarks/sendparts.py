@@ -1,4 +1,5 @@
-"""The send benchmark's moving parts: a counting SMTP sink, worker processes, memory sampling, the newsletter."""
+"""The send benchmark's moving parts: a counting SMTP sink, worker processes, memory sampling, and the mailing
+(its throwaway database, the contacts on one list, the newsletter body)."""
 
 import asyncio
 import collections
@@ -13,6 +14,8 @@ import time
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+
+from benchmarks.contacts import ThrowawayPostgres
 
 
 logger = logging.getLogger("benchmarks.send")
@@ -275,3 +278,49 @@ def newsletter_html(target_bytes: int = 30_000, links: int = 10) -> str:
     if number < links:
         raise ValueError("target size too small for the links")
     return head + "".join(sections) + "</body></html>"
+
+
+# --- The mailing: its own database, N contacts on one list, the newsletter body ------------
+
+CREATE_CHUNK = 5000
+
+
+class ThrowawaySendDatabase(ThrowawayPostgres):
+    def __init__(self, base_url: str):
+        super().__init__(base_url)
+        old, self.name = self.name, f"dialogdesk_bench_send_{os.getpid()}"
+        self.url = self.url.replace(f"/{old}", f"/{self.name}")
+
+
+def create_mailing(*, recipients: int):
+    from outreach.models import Contact, ContactList, ListMembership, Mailing, MailingContent, SenderIdentity
+    from outreach.models import email_hash
+
+    started = time.perf_counter()
+    sender = SenderIdentity.objects.create(
+        label="Pressestelle", from_name="Bündnis Zukunft der Industrie", from_email="presse@dialogdesk.test",
+        reply_to_email="antwort@dialogdesk.test",
+        imprint="Bündnis Zukunft der Industrie\nWilhelmstraße 1, 10117 Berlin\nV.i.S.d.P.: Erika Muster",
+    )
+    contact_list = ContactList.objects.create(name="Benchmark-Verteiler")
+    first_names = ["Anna", "Jürgen", "Özlem", "Björn", "Marie", "Lukas", "Grete", "Hans-Peter"]
+    last_names = ["Müller", "Schmidt", "Weiß", "Öztürk", "Groß", "Becker", "Lüdenscheidt", "Klein"]
+    for start in range(0, recipients, CREATE_CHUNK):
+        contacts = []
+        for number in range(start, min(recipients, start + CREATE_CHUNK)):
+            email = f"empfaenger{number}@example{number % 50}.de"
+            contacts.append(Contact(
+                email=email, email_hash=email_hash(email), language="de", source="benchmark",
+                salutation=("ms", "mr", "")[number % 3], first_name=first_names[number % 8],
+                last_name=last_names[(number // 8) % 8],
+            ))
+        created = Contact.objects.bulk_create(contacts)
+        ListMembership.objects.bulk_create([ListMembership(contact_list=contact_list, contact=c) for c in created])
+    mailing = Mailing.objects.create(title="Newsletter Industriedialog", sender=sender, track_clicks=True)
+    html = newsletter_html()
+    MailingContent.objects.create(mailing=mailing, locale="de", subject="Newsletter: Der Industriedialog geht weiter",
+                                  preheader="Ergebnisse aus Krefeld", body_html=html)
+    mailing.lists.add(contact_list)
+    logger.info("created %s contacts and the mailing in %.1f s (body %d bytes)",
+                recipients, time.perf_counter() - started, len(html.encode()))
+    return mailing, len(html.encode())
