@@ -19,11 +19,13 @@ SMTP sink on 127.0.0.1. Each figure comes with a baseline from the same run:
   publish_scheduled every 60 s, so 0-60 s is expected);
 - press kit: a release with 40 incompressible pictures (JPEG and PNG, about
   5 MB each) and 5 documents is published, which queues its kit. The first
-  build also makes the renditions (full size and web size); a second build
-  after a credit changed streams the same files again. MB/s of the second
-  build (request to READY) against Python's zipfile writing the same files and
-  texts to disk in stored mode in this process; the worker's peak RSS (main
-  process and pool children) above its RSS just before;
+  build also makes the renditions (full size and web size); then each of
+  --kit-runs builds after a credit changed streams the same files again. MB/s
+  of the fastest (request to READY) against the fastest of Python's zipfile
+  writing the same files and texts to disk in stored mode in this process,
+  the two taking turns, each after os.sync() (medians printed beside); the
+  worker's peak RSS (main process and pool children) above its RSS just
+  before;
 - distribution: a release to 5,000 journalists, each with a personal note,
   through the worker to the sink, in messages/s, against the raw smtplib
   replay of the engine's own message (benchmarks.send.run_baseline).
@@ -39,6 +41,7 @@ import math
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -157,40 +160,63 @@ def press_kit(*, newsroom, worker: Worker, args, var_dir: Path) -> dict:
     logger.info("files made in %.1f s; first kit (renditions made) in %.1f s, %.1f MB",
                 created - started, cold_seconds, first.size / 1e6)
 
-    time.sleep(0.5)
+    # Each timed write (a kit, the zipfile baseline) starts with the disk caught up (os.sync): otherwise
+    # whichever runs first pays for the hundreds of MB the earlier phases left to write back, and the ratio
+    # says more about the order than about the build. Kits and baselines take turns; the medians count.
     image = release.images.order_by("sort_order").first().image
-    image.credit = "Foto: Benchmark (geändert)"
-    memory = WorkerMemory(worker)
-    idle_warm_kb = memory.now_kb()
-    memory.start()
-    requested = time.monotonic()
-    image.save()  # requests the kit again (press.signal_handlers), as an edit in the admin does
-    kit = press_kit_request(release=release)
-    wait_for(lambda: ready(release.pk, after_id=first.pk), timeout=args.kit_timeout, interval=0.02,
-             what="the second press kit")
-    warm_seconds = time.monotonic() - requested
-    warm_peak_kb = memory.finish()
-    kit.refresh_from_db()
-
     contents = kit_contents(release=release)
     files = [(item.arcname, Path(item.field_file.path)) for item in contents.files]
-    baseline = zipfile_baseline(files=files, texts=contents.texts, target=var_dir / "baseline.zip")
+    builds, baselines, peaks_above_idle_kb, row_seconds = [], [], [], []
+    last = first
+    for run in range(args.kit_runs):
+        os.sync()
+        time.sleep(args.kit_settle)
+        image.credit = f"Foto: Benchmark (geändert {run + 1})"
+        memory = WorkerMemory(worker)
+        idle_warm_kb = memory.now_kb()
+        memory.start()
+        requested = time.monotonic()
+        image.save()  # requests the kit again (press.signal_handlers), as an edit in the admin does
+        kit = press_kit_request(release=release)
+        wait_for(lambda: ready(release.pk, after_id=last.pk), timeout=args.kit_timeout, interval=0.02,
+                 what="the next press kit")
+        builds.append(time.monotonic() - requested)
+        peaks_above_idle_kb.append(memory.finish() - idle_warm_kb)
+        kit.refresh_from_db()
+        row_seconds.append((kit.built_at - kit.created_at).total_seconds())
+        last = kit
+        os.sync()
+        time.sleep(args.kit_settle)
+        baselines.append(zipfile_baseline(files=files, texts=contents.texts, target=var_dir / "baseline.zip"))
+    # Both sides are timed alike and their fastest run compared (timeit's rule): on this kind of virtual
+    # machine the kernel's cost of fresh page-cache pages jumps between runs and between processes
+    # (0.07 to 0.5 s of system time for the same 233 MB), whichever process writes. The medians are printed too.
+    baseline_fastest = min(baselines, key=lambda item: item["seconds"])
+    baseline = {**baseline_fastest, "median_seconds": round(statistics.median(item["seconds"] for item in baselines), 3),
+                "runs_mb_per_s": [item["mb_per_s"] for item in baselines]}
+    warm_seconds = min(builds)
     mb_per_s = kit.size / 1e6 / warm_seconds
+    median_mb_per_s = kit.size / 1e6 / statistics.median(builds)
+    median_baseline_mb_per_s = baseline["bytes"] / 1e6 / baseline["median_seconds"]
     return {
         "images": args.images, "documents": args.documents,
         "source_files_mb": round(sum(path.stat().st_size for _name, path in files) / 1e6, 1),
         "kit_mb": round(kit.size / 1e6, 1), "entries": len(files) + len(contents.texts),
-        "seconds": round(warm_seconds, 2), "mb_per_s": round(mb_per_s, 1),
+        "runs": args.kit_runs, "seconds": round(warm_seconds, 3), "mb_per_s": round(mb_per_s, 1),
+        "median_seconds": round(statistics.median(builds), 3),
+        "runs_mb_per_s": [round(kit.size / 1e6 / seconds, 1) for seconds in builds],
         # From the row: its request to its READY (what the worker and the queue took, without this poll).
-        "row_seconds": round((kit.built_at - kit.created_at).total_seconds(), 2),
+        "row_seconds": round(statistics.median(row_seconds), 2),
         "baseline_zipfile_stored": baseline,
         "ratio_to_zipfile": round(mb_per_s / baseline["mb_per_s"], 3),
+        "median_ratio_to_zipfile": round(median_mb_per_s / median_baseline_mb_per_s, 3),
         "worker_idle_mb": round(idle_warm_kb / 1024, 1),
-        "worker_peak_above_idle_mb": round((warm_peak_kb - idle_warm_kb) / 1024, 1),
+        "worker_peak_above_idle_mb": round(max(peaks_above_idle_kb) / 1024, 1),
         "first_build": {"seconds": round(cold_seconds, 2), "note": "renditions (full size and web size) made too",
                         "worker_peak_above_idle_mb": round((cold_peak_kb - idle_kb) / 1024, 1)},
         "measured": "the image's save (which requests the kit) to the row READY: queue, worker, hash, stream into "
-                    "the local media storage",
+                    "the private local storage; the fastest of the runs against the fastest baseline, each after "
+                    "os.sync(), the two taking turns (medians beside them)",
     }
 
 
@@ -348,6 +374,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--documents", type=int, default=5)
     parser.add_argument("--document-bytes", type=int, default=2_000_000)
     parser.add_argument("--kit-timeout", type=float, default=900.0)
+    # After os.sync(): long enough for the kernel to have settled what the last write and unlink left behind
+    # (write-back, and on a virtual machine the freed memory it hands back to its host after about 2 s).
+    parser.add_argument("--kit-settle", type=float, default=3.0, help="seconds of pause before each timed write")
+    parser.add_argument("--kit-runs", type=int, default=7, help="kit builds after the first, each with a baseline")
     parser.add_argument("--journalists", type=int, default=5000)
     parser.add_argument("--send-timeout", type=float, default=600.0)
     args = parser.parse_args(argv)

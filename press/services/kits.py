@@ -94,6 +94,41 @@ class _ChunkReader(io.RawIOBase):
         return size
 
 
+class _StreamedArchive(File):
+    """The archive as a Django File that is read once, from start to end.
+
+    A storage that writes chunks (the local FileSystemStorage) gets the stream's own pieces: each file's
+    1 MB reads, as they come, with no copy into a buffer. A storage that reads a file (S3's upload_fileobj)
+    gets read() through a buffer of WRITE_BUFFER. Either way, never both, and never a seek back."""
+
+    def __init__(self, stream):
+        self._stream = iter(stream)
+        self._started = False
+        super().__init__(io.BufferedReader(_ChunkReader(self._stream), buffer_size=WRITE_BUFFER))
+
+    def read(self, *args):
+        self._started = True
+        return self.file.read(*args)
+
+    def seek(self, position, whence=io.SEEK_SET):
+        # S3's upload seeks to the start before it reads; anywhere else would need what was streamed.
+        if position != 0 or whence != io.SEEK_SET or self._started:
+            raise io.UnsupportedOperation("a streamed archive is read once from the start")
+        return 0
+
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def seekable(self) -> bool:
+        return False
+
+    def chunks(self, chunk_size=None):
+        if self._started:
+            raise io.UnsupportedOperation("a streamed archive is read once")
+        self._started = True
+        yield from self._stream
+
+
 def kit_archive(contents) -> ZipStream:
     """The archive as a stream: texts first (small), then each file as its chunks come."""
     archive = ZipStream(compress_type=ZIP_STORED)
@@ -125,9 +160,7 @@ def press_kit_build(*, kit_id: int) -> PressKit | None:
                 PressKit.objects.filter(pk=kit.pk).delete()
                 return None
             kit.content_hash = contents.content_hash
-        reader = io.BufferedReader(_ChunkReader(kit_archive(contents)), buffer_size=WRITE_BUFFER)
-        archive = File(reader)
-        archive.DEFAULT_CHUNK_SIZE = WRITE_BUFFER  # a local storage writes what it reads: 4 MB, not 64 KB, at a time
+        archive = _StreamedArchive(kit_archive(contents))
         storage = PressKit._meta.get_field("file").storage
         name = storage.save(_kit_name(release, contents.content_hash), archive)
         size = storage.size(name)

@@ -27,7 +27,7 @@ def test_the_press_benchmark_runs_at_tiny_sizes():
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.press", "--images", "2", "--image-bytes", "40000", "--documents", "1",
          "--document-bytes", "5000", "--journalists", "10", "--duration", "0.5", "--warmup", "0.1",
-         "--skip-embargo"],
+         "--kit-runs", "2", "--kit-settle", "0.1", "--skip-embargo"],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -38,6 +38,7 @@ def test_the_press_benchmark_runs_at_tiny_sizes():
     kit = report["press_kit"]
     assert kit["entries"] == 2 * 2 + 1 + 2  # pictures in two sizes, the document, credits.txt, release-de.txt
     assert kit["mb_per_s"] > 0 and kit["baseline_zipfile_stored"]["mb_per_s"] > 0
+    assert len(kit["runs_mb_per_s"]) == len(kit["baseline_zipfile_stored"]["runs_mb_per_s"]) == 2
     assert kit["worker_peak_above_idle_mb"] >= 0
     sent = report["distribution"]
     assert sent["accepted"] == sent["received_at_sink"] == 10
