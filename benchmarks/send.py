@@ -195,7 +195,8 @@ def main() -> None:
                         help="the sink waits this long before answering each message's end of data")
     parser.add_argument("--connections", type=int, default=8,
                         help="MAIL_SMTP_CONNECTIONS: SMTP connections per batch (pool process)")
-    parser.add_argument("--batch-size", type=int, default=200, help="MAIL_BATCH_SIZE")
+    parser.add_argument("--batch-size", type=int, default=0,
+                        help="MAIL_BATCH_SIZE (0: the product's default, 50 per connection)")
     parser.add_argument("--rate", type=float, default=0.0, help="MAIL_RATE_PER_SECOND (0: unlimited)")
     parser.add_argument("--fault", choices=("redis-restart", "postgres-restart"),
                         help="restart the service after about a third (see benchmarks/sendfaults.py)")
@@ -259,9 +260,10 @@ def main() -> None:
             import django
 
             django.setup()
-            from django.conf import settings
             from django.core.management import call_command
             from django.db import connections
+
+            from outreach.services.sending import batch_size_default
 
             started = time.perf_counter()
             call_command("migrate", verbosity=0, interactive=False)
@@ -361,7 +363,7 @@ def main() -> None:
                 "fault": engine["fault"],
                 "workers": {"started": len(all_workers), "concurrency": args.concurrency,
                             "connections_per_process": args.connections, "total_connections": total_connections,
-                            "batch_size": settings.MAIL_BATCH_SIZE, "pool": "prefork"},
+                            "batch_size": batch_size_default(), "pool": "prefork"},
                 "database": database_name,
                 "broker": broker_url,
                 "cpu_count": os.cpu_count(),

@@ -19,7 +19,7 @@ MAIL_SMTP_8BITMIME = env.bool("MAIL_SMTP_8BITMIME", default=True)  # 8bit bodies
 MAIL_DKIM_PRIVATE_KEY = env.str("MAIL_DKIM_PRIVATE_KEY", default="", multiline=True)
 MAIL_DKIM_SELECTOR = env.str("MAIL_DKIM_SELECTOR", default="")
 MAIL_DKIM_DOMAIN = env.str("MAIL_DKIM_DOMAIN", default="")
-MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=200)
+MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=0)  # 0: 50 per connection, at least 200 (outreach.services.sending)
 MAIL_STATUS_CHECK_EVERY = env.int("MAIL_STATUS_CHECK_EVERY", default=100)
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=5)
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)

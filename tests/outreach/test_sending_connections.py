@@ -311,3 +311,20 @@ def test_ses_throttling_defers_that_message_and_the_other_lanes_go_on(mail_setti
                        .values_list("provider_message_id", flat=True))
     assert len(provider_ids) == 11
 
+
+
+@pytest.mark.parametrize(("backend", "connections", "configured", "expected"), [
+    ("smtp", 8, 0, 400),     # the default: 50 messages per connection a batch opens
+    ("smtp", 16, 0, 800),
+    ("smtp", 2, 0, 200),     # never fewer than 200
+    ("outbox", 8, 0, 200),   # the outbox writes files over one lane
+    ("smtp", 16, 37, 37),    # MAIL_BATCH_SIZE wins when set
+])
+def test_a_batch_claims_fifty_messages_per_connection_unless_the_size_is_set(settings, backend, connections,
+                                                                              configured, expected):
+    from outreach.services.sending import batch_size_default
+
+    settings.MAIL_BACKEND = backend
+    settings.MAIL_SMTP_CONNECTIONS = connections
+    settings.MAIL_BATCH_SIZE = configured
+    assert batch_size_default() == expected
