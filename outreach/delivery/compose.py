@@ -13,6 +13,7 @@ from email.utils import format_datetime
 from django.utils import timezone
 
 from outreach.delivery import headers, mime
+from outreach.delivery.eightbit import EightBitTemplate
 from outreach.rendering import CompiledTemplate, compile_template
 from outreach.tracking.links import Tracking, compile_tracked
 
@@ -31,8 +32,11 @@ class LocaleParts:
     # The same attachments as bytes, and the MIME boundaries, for outreach.delivery.mime.
     attachment_bytes: tuple[bytes, ...] = ()
     boundaries: tuple[str, str] = field(default_factory=lambda: (mime.new_boundary("alt"), mime.new_boundary("mix")))
-    # The relay takes 8bit bodies: the HTML is wrapped for it (mime.wrap_html), bodies go unencoded.
+    # The relay takes 8bit bodies: the HTML is wrapped for it (mime.wrap_html), bodies go unencoded,
+    # their literals encoded once here (outreach.delivery.eightbit).
     eight_bit: bool = False
+    html_8bit: EightBitTemplate | None = None
+    text_8bit: EightBitTemplate | None = None
 
 
 def attachment_part(*, filename: str, content: bytes, mimetype: str) -> MIMEPart:
@@ -55,14 +59,17 @@ def locale_parts(*, subject: str, html: str, text: str, attachments=(), track_op
     else:
         compiled_html = compile_template(html)
     parts = tuple(attachment_part(filename=f, content=c, mimetype=m) for f, c, m in attachments)
+    compiled_text = compile_template(text)
     return LocaleParts(
         subject=compile_template(subject),
         html=compiled_html,
-        text=compile_template(text),
+        text=compiled_text,
         attachments=parts,
         tracking=tracking,
         attachment_bytes=tuple(mime.encode_attachment(part) for part in parts),
         eight_bit=eight_bit,
+        html_8bit=EightBitTemplate(compiled_html) if eight_bit else None,
+        text_8bit=EightBitTemplate(compiled_text) if eight_bit else None,
     )
 
 
@@ -95,15 +102,13 @@ def compose(
     message_pk: the Message row this is (None for a test send), for the unsubscribe mail address."""
     subject = _one_line(subject_prefix + parts.subject.render(values))
     to_name, from_name = _one_line(to_name), _one_line(from_name)
-    text = parts.text.render(values)
     if parts.tracking is not None:
         html_values = {**html_values, **parts.tracking.values(token)}
-    html = parts.html.render(html_values)
     message_id = headers.message_id(token)
     envelope = {"envelope_from": headers.bounce_address(token), "recipient": to_email, "message_id": message_id}
     if not (to_email.isascii() and from_email.isascii() and reply_to.isascii()):
         return Envelope(**envelope, message_bytes=_compose_with_stdlib(
-            parts=parts, subject=subject, text=text, html=html, to_name=to_name, to_email=to_email,
+            parts=parts, subject=subject, text=parts.text.render(values), html=parts.html.render(html_values), to_name=to_name, to_email=to_email,
             from_name=from_name, from_email=from_email, reply_to=reply_to, token=token, message_pk=message_pk))
     head = [
         mime.header_line("Subject", subject),
@@ -115,6 +120,15 @@ def compose(
     head += [mime.header_line("Date", format_datetime(timezone.now())), mime.header_line("Message-ID", message_id)]
     head += [mime.header_line(name, value)
              for name, value in headers.list_unsubscribe_headers(token, message_pk=message_pk).items()]
+    text = html = None
+    if parts.eight_bit:
+        # The 8bit bodies from the literals encoded once per locale; None where that shortcut does not
+        # apply, and then the text as rendered takes mime's general path.
+        text, html = parts.text_8bit.render(values), parts.html_8bit.render(html_values)
+    if text is None:
+        text = parts.text.render(values)
+    if html is None:
+        html = parts.html.render(html_values)
     return Envelope(**envelope, message_bytes=mime.build_message(
         head=head, text=text, html=html, attachments=parts.attachment_bytes, boundaries=parts.boundaries,
         eight_bit=parts.eight_bit))

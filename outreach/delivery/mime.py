@@ -149,8 +149,15 @@ def eight_bit_body(text: str, *, boundaries: tuple[str, ...]) -> bytes | None:
     return body
 
 
-def _text_part(subtype: str, body: str, *, eight_bit: bool = False, boundaries: tuple[str, ...] = ()) -> bytes:
-    encoded = eight_bit_body(body, boundaries=boundaries) if eight_bit else None
+def _text_part(subtype: str, body: str | bytes, *, eight_bit: bool = False, boundaries: tuple[str, ...] = ()) -> bytes:
+    """body: the text, or (bytes) a body already prepared for 8bit (outreach.delivery.eightbit)."""
+    if isinstance(body, bytes):
+        if not any(boundary.encode("ascii") in body for boundary in boundaries):
+            encoded = body
+        else:
+            encoded, body = None, body.decode("utf-8").replace("\r\n", "\n")
+    else:
+        encoded = eight_bit_body(body, boundaries=boundaries) if eight_bit else None
     if encoded is not None:
         return (
             f"Content-Type: text/{subtype}; charset=\"utf-8\"\r\n"
@@ -167,9 +174,10 @@ def encode_attachment(part: MIMEPart) -> bytes:
     return part.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", CRLF)
 
 
-def build_message(*, head: list[bytes], text: str, html: str, attachments: tuple[bytes, ...] = (),
+def build_message(*, head: list[bytes], text: str | bytes, html: str | bytes, attachments: tuple[bytes, ...] = (),
                   boundaries: tuple[str, str], eight_bit: bool = False) -> bytes:
     """head: the header lines (each ending in CRLF) above the MIME headers.
+    text, html: the bodies, or (bytes) bodies already prepared for 8bit by outreach.delivery.eightbit.
     boundaries: (alternative, mixed); the mixed one is used only with attachments.
     eight_bit: the relay takes 8bit bodies (8BITMIME); each part that fits goes unencoded."""
     alternative, mixed = boundaries
