@@ -108,8 +108,9 @@ def compose(
     envelope = {"envelope_from": headers.bounce_address(token), "recipient": to_email, "message_id": message_id}
     if not (to_email.isascii() and from_email.isascii() and reply_to.isascii()):
         return Envelope(**envelope, message_bytes=_compose_with_stdlib(
-            parts=parts, subject=subject, text=parts.text.render(values), html=parts.html.render(html_values), to_name=to_name, to_email=to_email,
-            from_name=from_name, from_email=from_email, reply_to=reply_to, token=token, message_pk=message_pk))
+            parts=parts, subject=subject, text=parts.text.render(values), html=parts.html.render(html_values),
+            to_name=to_name, to_email=to_email, from_name=from_name, from_email=from_email, reply_to=reply_to,
+            token=token, message_pk=message_pk))
     head = [
         mime.header_line("Subject", subject),
         mime.address_header("From", from_name, from_email),
